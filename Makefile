@@ -1,0 +1,45 @@
+# Marelle — two commands: `make demo` (run the demo portal) and `make test` (run every test).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: demo test install install-dev lint format messages run clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+messages: $(VENV)/.installed
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "(msgfmt missing: apt-get install gettext for the English translation)"; fi
+
+demo: install messages
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --noinput -v 0
+	DEBUG=1 $(PY) manage.py load_demo
+	@echo "Marelle demo: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev messages
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
