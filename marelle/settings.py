@@ -148,6 +148,11 @@ AXES_VERBOSE = False
 # W006 asks for the IP too; that would lock out every parent behind one carrier-grade NAT.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# Capacity is recounted under a per-(service, day) lock. The switch and the delay exist only
+# for the race test's negative control, which must be able to show the race without the lock.
+PLANNING_CAPACITY_LOCK = env_bool("PLANNING_CAPACITY_LOCK", True)
+PLANNING_RACE_DELAY_SECONDS = float(os.environ.get("PLANNING_RACE_DELAY_SECONDS", "0") or 0)
+
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

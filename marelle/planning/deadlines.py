@@ -50,12 +50,42 @@ class Rule:
 GUIDE_RULE = Rule()  # the 2014 guide: two days before, at 23:59
 
 
-def _local(day: dt.date, at: dt.time) -> dt.datetime:
-    # fold=0: an ambiguous autumn time is taken at its first occurrence, the earlier, stricter one.
-    naive = dt.datetime.combine(day, at)
+def _exists(naive: dt.datetime) -> bool:
+    """False for a local time skipped by the spring change (e.g. 02:30 on 28 March 2027)."""
     aware = naive.replace(tzinfo=PARIS)
-    # A time that does not exist (spring change) is normalised forward by a UTC round trip.
+    return aware.astimezone(dt.UTC).astimezone(PARIS).replace(tzinfo=None) == naive
+
+
+def _normalised(aware: dt.datetime) -> dt.datetime:
     return aware.astimezone(dt.UTC).astimezone(PARIS)
+
+
+def _last_minute_reading(day: dt.date, at: dt.time) -> dt.datetime:
+    """The cut-off minute for "on `day` at `at`": the last minute the local clock reads at most `at`.
+
+    An ambiguous autumn time is taken at its first occurrence (fold=0), the earlier and stricter
+    one, so that the repeated hour never re-opens a cell. A time skipped in spring gives the last
+    minute before the jump (01:59): from 03:00 on, the clock reads later than `at`.
+    """
+    naive = dt.datetime.combine(day, at).replace(second=0, microsecond=0)
+    while not _exists(naive):
+        naive -= ONE_MINUTE
+    return _normalised(naive.replace(tzinfo=PARIS))
+
+
+def _service_start(day: dt.date, at: dt.time) -> dt.datetime:
+    """When a service starting at `at` starts on `day` (a skipped time: the instant of the jump)."""
+    naive = dt.datetime.combine(day, at)
+    if _exists(naive):
+        return _normalised(naive.replace(tzinfo=PARIS))
+    return _normalised(_last_minute_reading(day, at).astimezone(dt.UTC) + ONE_MINUTE)
+
+
+def _last_whole_minute_before(limit: dt.datetime) -> dt.datetime:
+    """The last minute that ends at or before `limit`, so that its whole window precedes it."""
+    # Real elapsed time in UTC: wall-clock arithmetic on a Paris datetime is wrong across a change.
+    latest = (limit.astimezone(dt.UTC) - ONE_MINUTE).replace(second=0, microsecond=0)
+    return latest.astimezone(PARIS)
 
 
 def cutoff_for(
@@ -65,38 +95,47 @@ def cutoff_for(
     service_start: dt.time = dt.time(0, 0),
     holidays: Collection[dt.date] = (),
 ) -> dt.datetime:
-    """The last local minute at which a request about `day` is in time."""
+    """The last local minute at which a request about `day` is in time.
+
+    The cut-off is always strictly before the service starts on `day`: a rule that would put it
+    later (e.g. "0 days before at 23:59") is clamped to the minute before the start. Without a
+    `service_start`, the day is taken to start at midnight.
+    """
+    start = _service_start(day, service_start)
+    latest = _last_whole_minute_before(start)
     if rule.kind == CALENDAR_DAYS:
-        return _local(day - dt.timedelta(days=rule.days), rule.at_time)
-    if rule.kind == WORKING_DAYS:
+        cutoff = _last_minute_reading(day - dt.timedelta(days=rule.days), rule.at_time)
+    elif rule.kind == WORKING_DAYS:
         current = day
         remaining = rule.days
         while remaining > 0:
             current -= dt.timedelta(days=1)
             if current.weekday() < 5 and current not in holidays:
                 remaining -= 1
-        return _local(current, rule.at_time)
-    if rule.kind == WEEKDAY_PREVIOUS_WEEK:
+        cutoff = _last_minute_reading(current, rule.at_time)
+    elif rule.kind == WEEKDAY_PREVIOUS_WEEK:
+        if not 0 <= rule.weekday <= 6:
+            raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday), not {rule.weekday!r}")
         monday = day - dt.timedelta(days=day.weekday())
-        return _local(monday - dt.timedelta(days=7 - rule.weekday), rule.at_time)
-    if rule.kind == HOURS_BEFORE:
-        start = _local(day, service_start)
-        # Real elapsed hours, counted in UTC so that a DST night is 23 or 25 hours long.
-        cutoff = (start.astimezone(dt.UTC) - dt.timedelta(hours=rule.hours)).astimezone(PARIS)
-        # The last whole minute strictly before the limit.
-        return (
-            (cutoff - ONE_MINUTE).replace(second=0, microsecond=0)
-            if cutoff.second or cutoff.microsecond
-            else cutoff - ONE_MINUTE
-        )
-    raise ValueError(f"unknown deadline rule kind: {rule.kind!r}")
+        cutoff = _last_minute_reading(monday - dt.timedelta(days=7 - rule.weekday), rule.at_time)
+    elif rule.kind == HOURS_BEFORE:
+        # Real elapsed hours, so that a DST night is 23 or 25 hours long.
+        cutoff = _last_whole_minute_before(start.astimezone(dt.UTC) - dt.timedelta(hours=rule.hours))
+    else:
+        raise ValueError(f"unknown deadline rule kind: {rule.kind!r}")
+    return min(cutoff, latest, key=lambda moment: moment.astimezone(dt.UTC))
 
 
 def is_in_time(now: dt.datetime, cutoff: dt.datetime) -> bool:
-    """In time while the local clock reads at most the cut-off minute."""
+    """In time until the end of the cut-off minute.
+
+    Compared in UTC: two Paris datetimes are otherwise compared by their wall clocks, and in the
+    repeated autumn hour 02:15 (second pass) would look earlier than a 02:30 (first pass) cut-off.
+    """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
-    return now < cutoff.replace(second=0, microsecond=0) + ONE_MINUTE
+    end = cutoff.astimezone(dt.UTC).replace(second=0, microsecond=0) + ONE_MINUTE
+    return now.astimezone(dt.UTC) < end
 
 
 def format_cutoff(cutoff: dt.datetime) -> str:

@@ -1,0 +1,237 @@
+"""Reads shaped for screens: a child's month planning, built in a constant number of queries."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from marelle.families.models import Enfant
+from marelle.planning import deadlines
+from marelle.planning.context import ChildContext, load_child_context
+from marelle.planning.models import FREE, CellState, Service
+from marelle.planning.rules import Action, allowed_actions, local_today
+
+
+@dataclass(frozen=True)
+class StateStyle:
+    state: str
+    label: str
+    symbol: str  # never colour alone: every state also has a symbol or letters
+
+    @property
+    def css(self) -> str:
+        return f"st-{self.state.replace('_', '-')}"
+
+
+STATE_STYLES: dict[str, StateStyle] = {
+    FREE: StateStyle(FREE, gettext_lazy("Libre"), ""),
+    CellState.BOOKED: StateStyle(CellState.BOOKED, CellState.BOOKED.label, "✓"),
+    CellState.PENDING: StateStyle(CellState.PENDING, CellState.PENDING.label, "⧗"),
+    CellState.REFUSED: StateStyle(CellState.REFUSED, CellState.REFUSED.label, "✗"),
+    CellState.WAITING: StateStyle(CellState.WAITING, CellState.WAITING.label, "LA"),
+    CellState.ABSENCE_PENDING: StateStyle(CellState.ABSENCE_PENDING, CellState.ABSENCE_PENDING.label, "A⧗"),
+    CellState.ABSENCE_EXCUSED: StateStyle(CellState.ABSENCE_EXCUSED, CellState.ABSENCE_EXCUSED.label, "AE"),
+    CellState.ABSENCE_BILLED: StateStyle(CellState.ABSENCE_BILLED, CellState.ABSENCE_BILLED.label, "AF"),
+    CellState.PRESENT: StateStyle(CellState.PRESENT, CellState.PRESENT.label, "●"),
+    CellState.OUT_OF_CONTRACT: StateStyle(CellState.OUT_OF_CONTRACT, CellState.OUT_OF_CONTRACT.label, "HC"),
+    CellState.ERROR: StateStyle(CellState.ERROR, CellState.ERROR.label, "!"),
+    CellState.PARENTAL_LEAVE: StateStyle(CellState.PARENTAL_LEAVE, CellState.PARENTAL_LEAVE.label, "CP"),
+    CellState.CLOSED: StateStyle(CellState.CLOSED, CellState.CLOSED.label, "Fe"),
+}
+LEGEND = [STATE_STYLES[s] for s in STATE_STYLES if s != FREE]
+
+DAY_ABBR = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"]
+
+
+@dataclass(frozen=True)
+class GridDay:
+    date: dt.date
+    label: str  # "Lu 01"
+    long_label: str  # "lundi 1 décembre 2026"
+    is_weekend: bool
+    is_today: bool
+
+
+@dataclass(frozen=True)
+class GridCell:
+    service_id: int
+    date: dt.date
+    state: str
+    symbol: str
+    label: str  # what a screen reader says of the state
+    css: str
+    actions: tuple[str, ...]
+    hint: str  # until when it can be changed, or why not
+    enrolled: bool
+    closure_code: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.service_id}:{self.date.isoformat()}"
+
+
+@dataclass(frozen=True)
+class GridRow:
+    service: Service
+    responsable: str
+    cells: list[GridCell]
+
+
+@dataclass(frozen=True)
+class MonthGrid:
+    enfant: Enfant
+    first: dt.date
+    title: str  # "Décembre 2026"
+    days: list[GridDay]
+    rows: list[GridRow]
+    previous: dt.date
+    next: dt.date
+    current: dt.date
+    legend: list[StateStyle]
+    etablissements: list[tuple[int, str]]
+    services: list[tuple[int, str]]
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, month, 1)
+    return first, first.replace(day=calendar.monthrange(year, month)[1])
+
+
+def _hint(ctx: ChildContext, service: Service, day: dt.date, state: str, actions: list[Action], now) -> str:
+    if Action.BOOK in actions:
+        return _("réservable jusqu'au %(cutoff)s") % {
+            "cutoff": deadlines.format_cutoff(ctx.booking_cutoff(service, day))
+        }
+    if Action.ABSENCE in actions:
+        cutoff = ctx.cancel_cutoff(service, day)
+        if deadlines.is_in_time(now, cutoff):
+            return _("absence sans frais jusqu'au %(cutoff)s") % {"cutoff": deadlines.format_cutoff(cutoff)}
+        return _("délai d'absence dépassé : une absence sera examinée par la mairie")
+    if Action.CANCEL in actions:
+        return _("demande annulable tant qu'elle n'est pas traitée")
+    return ""
+
+
+def build_cell(ctx: ChildContext, service: Service, day: dt.date, now: dt.datetime, *, agent: bool = False) -> GridCell:
+    state = ctx.state(service, day)
+    enrolled = ctx.inscription_on(service, day) is not None
+    closure = ctx.closure_on(service, day) if state == FREE else None
+    if state == FREE and (closure or not service.is_open_on(day) or not enrolled):
+        if closure:
+            symbol, label, css = closure.code, f"{closure.day_label} — {closure.label}", "st-closed"
+        elif not enrolled:
+            symbol, label, css = "", _("non inscrit"), "st-off"
+        else:
+            symbol, label, css = "", _("pas de service ce jour"), "st-off"
+        actions: list[Action] = []
+        return GridCell(
+            service.pk,
+            day,
+            "closed" if closure else "off",
+            symbol,
+            label,
+            css,
+            (),
+            closure.label if closure else "",
+            enrolled,
+            closure.code if closure else "",
+        )
+    style = STATE_STYLES[state]
+    actions = [] if agent else allowed_actions(ctx, service, day, now)
+    return GridCell(
+        service.pk,
+        day,
+        state,
+        style.symbol,
+        str(style.label),
+        style.css,
+        tuple(str(a) for a in actions),
+        _hint(ctx, service, day, state, actions, now) if not agent else "",
+        enrolled,
+    )
+
+
+def month_grid(
+    enfant: Enfant,
+    year: int,
+    month: int,
+    *,
+    now: dt.datetime,
+    etablissement_id: int | None = None,
+    service_id: int | None = None,
+    missing_attendance: bool = False,
+    agent: bool = False,
+) -> MonthGrid:
+    """One child's month: 3 queries whatever the number of services or days.
+
+    `enfant` must be loaded with `context.ENFANT_RELATED` selected.
+    """
+    first, last = month_bounds(year, month)
+    ctx = load_child_context(enfant, first, last)
+    today = local_today(now)
+    days = [
+        GridDay(
+            date=day,
+            label=f"{DAY_ABBR[day.weekday()]} {day.day:02d}",
+            long_label=date_format(day, "l j F Y"),
+            is_weekend=day.weekday() >= 5,
+            is_today=day == today,
+        )
+        for day in (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
+    ]
+    all_services = ctx.services
+    services = [
+        s
+        for s in all_services
+        if (etablissement_id is None or s.etablissement_id == etablissement_id)
+        and (service_id is None or s.pk == service_id)
+    ]
+    rows = []
+    for service in services:
+        if missing_attendance and not any(ctx.state(service, d.date) == CellState.ERROR for d in days):
+            continue
+        payer = next((i.responsable for i in ctx.inscriptions if i.service_id == service.pk), None)
+        rows.append(
+            GridRow(
+                service=service,
+                responsable=str(payer) if payer else "",
+                cells=[build_cell(ctx, service, d.date, now, agent=agent) for d in days],
+            )
+        )
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = last + dt.timedelta(days=1)
+    etablissements = sorted({(s.etablissement_id, s.etablissement.name) for s in all_services}, key=lambda e: e[1])
+    return MonthGrid(
+        enfant=enfant,
+        first=first,
+        title=date_format(first, "F Y").capitalize(),
+        days=days,
+        rows=rows,
+        previous=previous,
+        next=following,
+        current=today.replace(day=1),
+        legend=LEGEND,
+        etablissements=etablissements,
+        services=[(s.pk, s.name) for s in all_services],
+    )
+
+
+def cells_for(
+    enfant: Enfant, keys: list[tuple[int, dt.date]], *, now: dt.datetime, agent: bool = False
+) -> list[GridCell]:
+    """Fresh cells after an action, to swap in place (HTML fragments)."""
+    if not keys:
+        return []
+    days = sorted(d for _, d in keys)
+    ctx = load_child_context(enfant, days[0], days[-1], service_ids={s for s, _ in keys})
+    result = []
+    for service_id, day in keys:
+        service = ctx.service(service_id)
+        if service is not None:
+            result.append(build_cell(ctx, service, day, now, agent=agent))
+    return result
