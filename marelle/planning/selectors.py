@@ -128,7 +128,6 @@ def build_cell(ctx: ChildContext, service: Service, day: dt.date, now: dt.dateti
             symbol, label, css = "", _("non inscrit"), "st-off"
         else:
             symbol, label, css = "", _("pas de service ce jour"), "st-off"
-        actions: list[Action] = []
         return GridCell(
             service.pk,
             day,
