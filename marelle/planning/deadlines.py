@@ -145,26 +145,34 @@ def format_cutoff(cutoff: dt.datetime) -> str:
 
 
 def describe_rule(rule: RuleLike) -> str:
-    """The rule in plain French, for the admin and the parents' help text."""
+    """The rule in plain French, for the admin and the parents' help text.
+
+    "jusqu'à 23:59" rather than the guide's "avant 23h59": the minute itself is in time.
+    """
     at = rule.at_time.strftime("%H:%M")
+    if rule.kind in (CALENDAR_DAYS, WORKING_DAYS) and rule.days == 0:
+        return _("le jour même jusqu'à %(at)s, et au plus tard avant le début du service") % {"at": at}
     if rule.kind == CALENDAR_DAYS:
-        return ngettext("%(n)d jour avant, avant %(at)s", "%(n)d jours avant, avant %(at)s", rule.days) % {
-            "n": rule.days,
-            "at": at,
-        }
+        if rule.days == 1:
+            return _("la veille jusqu'à %(at)s") % {"at": at}
+        return _("%(n)d jours avant jusqu'à %(at)s") % {"n": rule.days, "at": at}
     if rule.kind == WORKING_DAYS:
         return ngettext(
-            "%(n)d jour ouvré avant (hors week-ends et jours fériés), avant %(at)s",
-            "%(n)d jours ouvrés avant (hors week-ends et jours fériés), avant %(at)s",
+            "%(n)d jour ouvré avant jusqu'à %(at)s (sans compter les week-ends et les jours fériés)",
+            "%(n)d jours ouvrés avant jusqu'à %(at)s (sans compter les week-ends et les jours fériés)",
             rule.days,
         ) % {"n": rule.days, "at": at}
     if rule.kind == WEEKDAY_PREVIOUS_WEEK:
-        return _("le %(weekday)s de la semaine précédente, avant %(at)s") % {
+        return _("le %(weekday)s de la semaine précédente jusqu'à %(at)s") % {
             "weekday": _(WEEKDAYS[rule.weekday]),
             "at": at,
         }
     if rule.kind == HOURS_BEFORE:
+        if rule.hours == 0:
+            return _("jusqu'au début du service")
         return ngettext(
-            "%(n)d heure avant le début du service", "%(n)d heures avant le début du service", rule.hours
+            "jusqu'à %(n)d heure avant le début du service",
+            "jusqu'à %(n)d heures avant le début du service",
+            rule.hours,
         ) % {"n": rule.hours}
     raise ValueError(f"unknown deadline rule kind: {rule.kind!r}")
