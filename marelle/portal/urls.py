@@ -1,8 +1,45 @@
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from marelle.portal.views import auth, family, public
 
 app_name = "portal"
 
 urlpatterns = [
+    path("", public.landing, name="landing"),
+    path("c/<slug:slug>/", auth.LoginView.as_view(), name="commune"),
+    path("portail/", auth.LoginView.as_view(), name="login"),
+    path("portail/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("portail/mot-de-passe/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "portail/mot-de-passe/modifie/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("portail/mot-de-passe-oublie/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "portail/mot-de-passe-oublie/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "portail/reinitialiser/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "portail/reinitialiser/termine/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("portail/accueil/", family.AccueilView.as_view(), name="accueil"),
+    path("portail/compte/", family.CompteView.as_view(), name="compte"),
+    path("portail/enfants/", family.EnfantsView.as_view(), name="enfants"),
+    path("portail/enfants/<int:pk>/", family.EnfantView.as_view(), name="enfant"),
+    path("portail/releve/", family.ReleveView.as_view(), name="releve"),
+    path("portail/messages/", family.MessagesView.as_view(), name="messages"),
+    path("portail/messages/<int:pk>/", family.MessageView.as_view(), name="message"),
+    path("portail/infos/", family.InfosView.as_view(), name="infos"),
     # The planning's routes (grid, cell actions, rhythm, demandes) live in their own module.
     path("portail/", include("marelle.portal.urls_planning")),
 ]

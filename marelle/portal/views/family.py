@@ -1,0 +1,143 @@
+"""The parent's pages. Every query starts from the logged-in family (families.selectors)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from marelle.billing.selectors import balance_on, statement, unpaid_invoices
+from marelle.families.selectors import enfant_for, enfants_for, famille_for, responsable_for
+from marelle.families.services import responsable_update_contact
+from marelle.messaging.selectors import inbox, unread_count
+from marelle.messaging.services import message_mark_read
+from marelle.planning.models import Inscription
+from marelle.portal.access import ResponsableRequiredMixin
+from marelle.portal.forms import ContactForm
+
+
+class AccueilView(ResponsableRequiredMixin, TemplateView):
+    template_name = "portal/accueil.html"
+
+    def get_context_data(self, **kwargs):
+        responsable = responsable_for(self.request.user)
+        famille = responsable.famille
+        today = timezone.localdate()
+        return super().get_context_data(
+            responsable=responsable,
+            famille=famille,
+            today=today,
+            balance=balance_on(famille, today),
+            unpaid=list(unpaid_invoices(famille)),
+            unread=unread_count(famille),
+            enfants=list(enfants_for(self.request.user)),
+            **kwargs,
+        )
+
+
+class EnfantsView(ResponsableRequiredMixin, TemplateView):
+    template_name = "portal/enfants.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            enfants=list(enfants_for(self.request.user)), today=timezone.localdate(), **kwargs
+        )
+
+
+def child_card_context(enfant, today) -> dict:
+    """What portal/enfant.html's card needs; the planning page extends that template."""
+    famille = enfant.famille
+    # Current and coming enrolments: a past school year's services are no longer bookable.
+    inscriptions = (
+        Inscription.objects.filter(enfant=enfant, end_date__gte=today)
+        .select_related("service__etablissement", "responsable", "school_year")
+        .order_by("school_year__start_date", "service__position", "service__name")
+    )
+    return {
+        "enfant": enfant,
+        "famille": famille,
+        "age": enfant.age_on(today),
+        "responsables": list(famille.responsables.all()),
+        "inscriptions": list(inscriptions),
+        "today": today,
+    }
+
+
+class EnfantView(ResponsableRequiredMixin, TemplateView):
+    """Mon enfant: the child's card and enrolled services; the planning grid goes below."""
+
+    template_name = "portal/enfant.html"
+
+    def get_context_data(self, **kwargs):
+        enfant = enfant_for(self.request.user, self.kwargs["pk"])
+        return super().get_context_data(**child_card_context(enfant, timezone.localdate()), **kwargs)
+
+
+class CompteView(ResponsableRequiredMixin, FormView):
+    """Mon compte: family and responsables; each responsable edits their own contact."""
+
+    template_name = "portal/compte.html"
+    form_class = ContactForm
+
+    def get_initial(self):
+        r = responsable_for(self.request.user)
+        return {"email": r.email or self.request.user.email, "phone": r.phone, "notify_by_email": r.notify_by_email}
+
+    def get_context_data(self, **kwargs):
+        famille = famille_for(self.request.user)
+        return super().get_context_data(
+            famille=famille,
+            responsable=responsable_for(self.request.user),
+            responsables=list(famille.responsables.all()),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            responsable_update_contact(
+                responsable=responsable_for(self.request.user), actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Vos coordonnées ont été enregistrées."))
+        return redirect("portal:compte")
+
+
+class ReleveView(ResponsableRequiredMixin, TemplateView):
+    template_name = "portal/releve.html"
+
+    def get_context_data(self, **kwargs):
+        famille = famille_for(self.request.user)
+        today = timezone.localdate()
+        return super().get_context_data(
+            lines=statement(famille), balance=balance_on(famille, today), today=today, **kwargs
+        )
+
+
+class MessagesView(ResponsableRequiredMixin, TemplateView):
+    template_name = "portal/messages.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(messages_list=list(inbox(famille_for(self.request.user))), **kwargs)
+
+
+class MessageView(ResponsableRequiredMixin, TemplateView):
+    template_name = "portal/message.html"
+
+    def get_context_data(self, **kwargs):
+        message = get_object_or_404(inbox(famille_for(self.request.user)), pk=self.kwargs["pk"])
+        message_mark_read(message=message, now=timezone.now())
+        return super().get_context_data(message=message, **kwargs)
+
+
+class InfosView(ResponsableRequiredMixin, TemplateView):
+    template_name = "portal/infos.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(famille=famille_for(self.request.user), **kwargs)

@@ -1,0 +1,64 @@
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from marelle.families.models import Famille
+from marelle.planning.models import DeadlineRule, Inscription, PlanningDefaults, Service
+from marelle.territory.models import Closure, Commune
+
+
+def test_load_demo_twice_and_reset(db, capsys):
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    assert "ztest@example.org" in first and "marelle-demo" in first and "http://127.0.0.1:" in first
+    counts = (Famille.objects.count(), Inscription.objects.count(), Closure.objects.count())
+    call_command("load_demo")
+    assert "déjà présentes" in capsys.readouterr().out
+    assert (Famille.objects.count(), Inscription.objects.count(), Closure.objects.count()) == counts
+    call_command("load_demo", reset=True)
+    assert (Famille.objects.count(), Inscription.objects.count(), Closure.objects.count()) == counts
+
+
+def test_demo_matches_the_guide(db):
+    call_command("load_demo")
+    assert Commune.objects.count() == 17
+    soon = set(Commune.objects.filter(status=Commune.Status.SOON).values_list("name", flat=True))
+    assert soon == {"La Sône", "Montagne", "Saint-Lattier"}
+    own = Commune.objects.get(status=Commune.Status.OWN_PORTAL)
+    assert own.name == "Saint-Marcellin" and "saint-marcellin.fr/mes-demarches/portail-famille" in own.own_portal_url
+    assert len(set(Commune.objects.values_list("colour", flat=True))) == 17
+
+    ztest = Famille.objects.get(numero="381623867924")
+    pays = ztest.responsables.get()
+    assert (pays.civilite, pays.nom, pays.prenom, pays.user.email) == ("Mme", "ZTEST", "PAYS", "ztest@example.org")
+    child = ztest.enfants.get()
+    assert (child.nom, child.prenom, child.birth_date) == ("ZTEST", "COMMUNE", dt.date(2016, 1, 1))
+    names = set(Inscription.objects.filter(enfant=child).values_list("service__name", flat=True))
+    assert names == {"GARDERIE MATIN", "GARDERIE MIDI", "GARDERIE SOIR", "RESTAURATION"}
+
+    for slug in ["chatte", "saint-antoine-labbaye"]:
+        services = {s.name: s for s in Service.objects.filter(etablissement__commune__slug=slug)}
+        assert services["GARDERIE MATIN"].capacity == 30 and services["GARDERIE MATIN"].tracks_times
+        assert services["GARDERIE MATIN"].booking_mode == "automatic"
+        assert services["RESTAURATION"].booking_mode == "validation" and services["RESTAURATION"].capacity == 60
+        defaults = PlanningDefaults.objects.get(commune__slug=slug)
+        assert (defaults.booking_rule.kind, defaults.booking_rule.days) == (DeadlineRule.Kind.CALENDAR_DAYS, 2)
+        assert Closure.objects.filter(commune__slug=slug, day_type__code="F", label="Noël").exists()
+        assert Closure.objects.filter(commune__slug=slug, day_type__code="P", label="Vacances d'hiver").exists()
+
+    # Separated parents, each with their own login, paying different services.
+    martin = Famille.objects.get(numero="381600000102")
+    payers = set(Inscription.objects.filter(enfant__famille=martin).values_list("responsable__user__email", flat=True))
+    assert payers == {"julien.martin@example.org", "sophie.bernard@example.org"}
+
+
+def test_demo_logins_work(client, db):
+    call_command("load_demo")
+    for identifiant in ["ztest@example.org", "381623867924", "sophie.bernard@example.org"]:
+        response = client.post("/portail/", {"username": identifiant, "password": "marelle-demo"})
+        assert response["Location"] == "/portail/accueil/", identifiant
+        client.post("/portail/deconnexion/")
+    response = client.post("/portail/", {"username": "agent.chatte@example.org", "password": "marelle-demo"})
+    assert response["Location"] == "/gestion/"
+    assert get_user_model().objects.get(username="admin@example.org").is_superuser
