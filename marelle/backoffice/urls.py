@@ -1,3 +1,28 @@
+from django.urls import path
+
+from marelle.backoffice.views import calendrier, dashboard, demandes, effectifs, familles, inscriptions, otp, pointage
+
 app_name = "backoffice"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("demandes/", demandes.queue, name="demandes"),
+    path("demandes/decider/", demandes.decide, name="demandes_decide"),
+    path("demandes/<int:pk>/", demandes.detail, name="demande"),
+    path("familles/", familles.search, name="familles"),
+    path("familles/<int:pk>/", familles.detail, name="famille"),
+    path("enfants/<int:pk>/planning/", familles.planning, name="enfant_planning"),
+    path("enfants/<int:pk>/inscription/", inscriptions.inscription_create, name="inscription_create"),
+    path("inscriptions/<int:pk>/contrat/", inscriptions.contrat_create, name="contrat_create"),
+    path("contrats/<int:pk>/modifier/", inscriptions.contrat_modify, name="contrat_change"),
+    path("calendrier/", calendrier.index, name="calendrier"),
+    path("calendrier/<int:pk>/", calendrier.commune, name="calendrier_commune"),
+    path("pointage/", pointage.index, name="pointage"),
+    path("pointage/<int:service_pk>/<str:day>/", pointage.sheet, name="pointage_sheet"),
+    path("effectifs/", effectifs.index, name="effectifs"),
+    path("effectifs/effectifs.csv", effectifs.export_csv, name="effectifs_csv"),
+    path("effectifs/effectifs.xlsx", effectifs.export_xlsx, name="effectifs_xlsx"),
+    path("effectifs/liste/<int:service_pk>/<str:day>/", effectifs.children_list, name="effectifs_liste"),
+    path("securite/", otp.enrol, name="otp_enrol"),
+    path("securite/verification/", otp.verify, name="otp_verify"),
+]

@@ -1,0 +1,264 @@
+"""Back-office forms: they validate input and scope every choice to the agent's communes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from marelle.families.models import Responsable
+from marelle.planning.models import FREE, WEEKDAY_LABELS, CellState, Demande, Inscription, Service
+from marelle.territory.models import Closure, Commune, DayType, Etablissement, SchoolYear
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+WEEKDAY_CHOICES = [(str(i), str(label).capitalize()) for i, label in enumerate(WEEKDAY_LABELS)]
+
+
+class DemandeFilterForm(forms.Form):
+    commune = forms.ModelChoiceField(queryset=Commune.objects.none(), required=False, label=_("Commune"))
+    etablissement = forms.ModelChoiceField(
+        queryset=Etablissement.objects.none(), required=False, label=_("Établissement")
+    )
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), required=False, label=_("Service"))
+    du = forms.DateField(required=False, label=_("Du"), widget=DATE_WIDGET)
+    au = forms.DateField(required=False, label=_("Au"), widget=DATE_WIDGET)
+    kind = forms.ChoiceField(choices=[("", _("Tous"))] + list(Demande.Kind.choices), required=False, label=_("Type"))
+
+    def __init__(self, *args, commune_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.filter(pk__in=commune_ids)
+        self.fields["etablissement"].queryset = Etablissement.objects.filter(commune_id__in=commune_ids)
+        self.fields["service"].queryset = Service.objects.filter(
+            etablissement__commune_id__in=commune_ids
+        ).select_related("etablissement")
+        self.fields["service"].label_from_instance = lambda s: f"{s.name} — {s.etablissement.name}"
+
+
+class DecisionForm(forms.Form):
+    ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    comment = forms.CharField(
+        required=False,
+        max_length=1000,
+        label=_("Motif (obligatoire pour un refus)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    force = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any integer is accepted here: the view keeps only the agent's own demandes.
+        self.fields["ids"].valid_value = lambda value: True
+
+
+class FamilleSearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label=_("Nom, numéro famille ou enfant"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class CellStateForm(forms.Form):
+    service = forms.TypedChoiceField(coerce=int, label=_("Service"))
+    date = forms.DateField(label=_("Jour"), widget=DATE_WIDGET)
+    state = forms.ChoiceField(label=_("Nouvel état"), choices=[(FREE, _("Libre"))] + list(CellState.choices))
+    reason = forms.CharField(label=_("Raison du changement"), max_length=255)
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [(s.pk, s.name) for s in services]
+
+
+class InscriptionForm(forms.ModelForm):
+    class Meta:
+        model = Inscription
+        fields = ["service", "school_year", "responsable", "start_date", "end_date"]
+        widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
+        labels = {"responsable": _("Responsable payeur"), "school_year": _("Année scolaire")}
+
+    def __init__(self, *args, enfant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enfant = enfant
+        commune_id = enfant.famille.commune_id
+        self.fields["service"].queryset = Service.objects.filter(etablissement__commune_id=commune_id).select_related(
+            "etablissement"
+        )
+        self.fields["service"].label_from_instance = lambda s: f"{s.name} — {s.etablissement.name}"
+        self.fields["school_year"].queryset = SchoolYear.objects.filter(commune_id=commune_id)
+        self.fields["responsable"].queryset = Responsable.objects.filter(famille_id=enfant.famille_id)
+        self.fields["start_date"].required = False
+        self.fields["end_date"].required = False
+        self.instance.enfant = enfant
+
+    def clean(self):
+        data = super().clean()
+        year: SchoolYear | None = data.get("school_year")
+        if year is None:
+            return data
+        data["start_date"] = data.get("start_date") or year.start_date
+        data["end_date"] = data.get("end_date") or year.end_date
+        self.instance.start_date, self.instance.end_date = data["start_date"], data["end_date"]
+        if not (year.contains(data["start_date"]) and year.contains(data["end_date"])):
+            raise forms.ValidationError(_("La période doit être comprise dans l'année scolaire."))
+        if data["end_date"] < data["start_date"]:
+            raise forms.ValidationError(_("La fin précède le début."))
+        service = data.get("service")
+        if service and Inscription.objects.filter(enfant=self.enfant, service=service, school_year=year).exists():
+            raise forms.ValidationError(_("L'enfant est déjà inscrit à ce service pour cette année."))
+        return data
+
+
+class ContratForm(forms.Form):
+    weekdays = forms.MultipleChoiceField(choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple, label=_("Jours"))
+    start_date = forms.DateField(label=_("Du"), widget=DATE_WIDGET)
+    end_date = forms.DateField(label=_("Au"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, inscription: Inscription, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inscription = inscription
+        self.fields["start_date"].initial = inscription.start_date
+        self.fields["end_date"].initial = inscription.end_date
+        open_days = set(inscription.service.weekdays)
+        self.fields["weekdays"].choices = [c for c in WEEKDAY_CHOICES if c[0] in open_days]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError(_("La fin précède le début."))
+            if start < self.inscription.start_date or end > self.inscription.end_date:
+                raise forms.ValidationError(_("La période doit être comprise dans celle de l'inscription."))
+        return data
+
+    @property
+    def weekdays_code(self) -> str:
+        return "".join(sorted(self.cleaned_data["weekdays"]))
+
+
+class ContratChangeForm(forms.Form):
+    weekdays = forms.MultipleChoiceField(
+        choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple, label=_("Nouveaux jours")
+    )
+    from_date = forms.DateField(label=_("À partir du"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, contrat, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_days = set(contrat.inscription.service.weekdays)
+        self.fields["weekdays"].choices = [c for c in WEEKDAY_CHOICES if c[0] in open_days]
+        self.fields["weekdays"].initial = list(contrat.weekdays)
+
+    @property
+    def weekdays_code(self) -> str:
+        return "".join(sorted(self.cleaned_data["weekdays"]))
+
+
+class DayTypeForm(forms.ModelForm):
+    class Meta:
+        model = DayType
+        fields = ["code", "label", "colour"]
+        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["label", "start_date", "end_date", "day_type", "etablissement", "services"]
+        widgets = {
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+            "services": forms.CheckboxSelectMultiple,
+        }
+        labels = {"etablissement": _("Établissement (vide = toute la commune)"), "day_type": _("Type de jour")}
+
+    def __init__(self, *args, commune: Commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.commune = commune
+        self.fields["day_type"].queryset = DayType.objects.filter(commune=commune)
+        self.fields["etablissement"].queryset = Etablissement.objects.filter(commune=commune)
+        self.fields["services"].queryset = Service.objects.filter(etablissement__commune=commune).select_related(
+            "etablissement"
+        )
+        self.fields["services"].label_from_instance = lambda s: f"{s.name} — {s.etablissement.name}"
+        self.fields["end_date"].required = False
+
+    def clean(self):
+        data = super().clean()
+        start = data.get("start_date")
+        if start and not data.get("end_date"):
+            data["end_date"] = start
+            self.instance.end_date = start
+        if start and data.get("end_date") and data["end_date"] < start:
+            raise forms.ValidationError(_("La fin précède le début."))
+        etab = data.get("etablissement")
+        if etab and any(s.etablissement_id != etab.pk for s in data.get("services", [])):
+            raise forms.ValidationError(_("Les services choisis doivent appartenir à l'établissement."))
+        return data
+
+
+class ImportForm(forms.Form):
+    school_year = forms.ModelChoiceField(queryset=SchoolYear.objects.none(), label=_("Année scolaire"))
+    what = forms.ChoiceField(
+        choices=[("public", _("Jours fériés")), ("school", _("Vacances scolaires"))], label=_("Importer")
+    )
+
+    def __init__(self, *args, commune: Commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_year"].queryset = SchoolYear.objects.filter(commune=commune)
+
+
+class PointageChoiceForm(forms.Form):
+    service = forms.ModelChoiceField(queryset=Service.objects.none(), label=_("Service"))
+    jour = forms.DateField(label=_("Jour"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, commune_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.filter(
+            etablissement__commune_id__in=commune_ids
+        ).select_related("etablissement")
+        self.fields["service"].label_from_instance = lambda s: f"{s.name} — {s.etablissement.name}"
+
+
+class PointageActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[(a, a) for a in ("present", "absent", "times", "add", "close", "fix")])
+    enfant = forms.IntegerField(required=False)
+    arrival = forms.TimeField(required=False, widget=TIME_WIDGET, label=_("Arrivée"))
+    departure = forms.TimeField(required=False, widget=TIME_WIDGET, label=_("Départ"))
+
+
+class EffectifsForm(forms.Form):
+    du = forms.DateField(label=_("Du"), widget=DATE_WIDGET)
+    au = forms.DateField(label=_("Au"), widget=DATE_WIDGET)
+    commune = forms.ModelChoiceField(queryset=Commune.objects.none(), required=False, label=_("Commune"))
+    etablissement = forms.ModelChoiceField(
+        queryset=Etablissement.objects.none(), required=False, label=_("Établissement")
+    )
+
+    MAX_DAYS = 366
+
+    def __init__(self, *args, commune_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.filter(pk__in=commune_ids)
+        self.fields["etablissement"].queryset = Etablissement.objects.filter(commune_id__in=commune_ids)
+
+    def clean(self):
+        data = super().clean()
+        du, au = data.get("du"), data.get("au")
+        if du and au:
+            if au < du:
+                raise forms.ValidationError(_("La fin précède le début."))
+            if (au - du) > dt.timedelta(days=self.MAX_DAYS):
+                raise forms.ValidationError(_("Choisissez une période d'un an au plus."))
+        return data
+
+
+class OtpTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code à 6 chiffres"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),
+    )

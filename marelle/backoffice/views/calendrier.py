@@ -1,0 +1,125 @@
+"""Calendars: day types, closures (which close the booked days and tell the families), imports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from marelle.audit.services import log_action
+from marelle.backoffice.access import agent_view
+from marelle.backoffice.forms import ClosureForm, DayTypeForm, ImportForm
+from marelle.backoffice.scoping import agent_communes, get_scoped_or_404
+from marelle.backoffice.views.common import now
+from marelle.planning.services import closure_apply
+from marelle.territory import services as territory_services
+from marelle.territory.models import Closure, Commune
+
+
+@agent_view
+def index(request):
+    communes = list(agent_communes(request.user))
+    if len(communes) == 1:
+        return redirect("backoffice:calendrier_commune", communes[0].pk)
+    return render(request, "backoffice/calendrier_index.html", {"communes": communes})
+
+
+@agent_view
+@require_http_methods(["GET", "POST"])
+def commune(request, pk: int):
+    commune = get_scoped_or_404(Commune.objects.all(), request.user, "pk", pk=pk)
+    which = request.POST.get("form")
+    day_type_form = DayTypeForm(request.POST if which == "daytype" else None, prefix="dt")
+    closure_form = ClosureForm(request.POST if which == "closure" else None, commune=commune, prefix="cl")
+    import_form = ImportForm(request.POST if which == "import" else None, commune=commune, prefix="im")
+    here = reverse("backoffice:calendrier_commune", args=[commune.pk])
+
+    if which == "daytype" and day_type_form.is_valid():
+        day_type_form.instance.commune = commune
+        if commune.day_types.filter(code=day_type_form.cleaned_data["code"]).exists():
+            day_type_form.add_error("code", _("Cette lettre existe déjà."))
+        else:
+            with transaction.atomic():
+                day_type = day_type_form.save()
+                log_action(obj=commune, action=_("Type de jour créé : %(t)s") % {"t": day_type}, actor=request.user)
+            messages.success(request, _("Type de jour enregistré."))
+            return redirect(here)
+
+    if which == "closure" and closure_form.is_valid():
+        with transaction.atomic():
+            closure = closure_form.save()
+            closed = closure_apply(actor=request.user, closure=closure, now=now())
+            log_action(
+                obj=commune,
+                action=_("Fermeture créée : %(c)s") % {"c": closure},
+                actor=request.user,
+                data={"closure": closure.pk, "cells_closed": closed},
+            )
+        messages.success(
+            request,
+            ngettext(
+                "Fermeture enregistrée : %(n)d réservation annulée, familles prévenues.",
+                "Fermeture enregistrée : %(n)d réservations annulées, familles prévenues.",
+                closed,
+            )
+            % {"n": closed},
+        )
+        return redirect(here)
+
+    if which == "import" and import_form.is_valid():
+        year = import_form.cleaned_data["school_year"]
+        public = import_form.cleaned_data["what"] == "public"
+        try:
+            with transaction.atomic():
+                if public:
+                    created, updated = territory_services.import_public_holidays(commune=commune, school_year=year)
+                    source = Closure.Source.PUBLIC_HOLIDAYS
+                else:
+                    created, updated = territory_services.import_school_holidays(commune=commune, school_year=year)
+                    source = Closure.Source.SCHOOL_HOLIDAYS
+                closed = 0
+                # Days booked before the import are closed like any new closure.
+                for closure in Closure.objects.filter(
+                    commune=commune, source=source, start_date__gte=year.start_date, start_date__lte=year.end_date
+                ):
+                    closed += closure_apply(actor=request.user, closure=closure, now=now())
+                log_action(
+                    obj=commune,
+                    action=_("Import du calendrier (%(what)s, %(year)s)")
+                    % {"what": import_form.cleaned_data["what"], "year": year.label},
+                    actor=request.user,
+                    data={"created": created, "updated": updated, "cells_closed": closed},
+                )
+        except (ValueError, OSError) as exc:
+            messages.error(request, _("Import impossible : %(error)s") % {"error": exc})
+        else:
+            messages.success(
+                request,
+                _("Import terminé : %(created)d période(s) créée(s), %(updated)d mise(s) à jour.")
+                % {"created": created, "updated": updated},
+            )
+        return redirect(here)
+
+    closures = (
+        Closure.objects.filter(commune=commune)
+        .select_related("day_type", "etablissement")
+        .prefetch_related("services")
+        .order_by("start_date")
+    )
+    return render(
+        request,
+        "backoffice/calendrier.html",
+        {
+            "commune": commune,
+            "day_types": commune.day_types.all(),
+            "closures": closures,
+            "etablissements": commune.etablissements.all(),
+            "day_type_form": day_type_form,
+            "closure_form": closure_form,
+            "import_form": import_form,
+        },
+    )

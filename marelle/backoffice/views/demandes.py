@@ -1,0 +1,168 @@
+"""File des demandes: the pending requests of the agent's communes, decided one by one or in bulk."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from marelle.backoffice.access import agent_view
+from marelle.backoffice.forms import DecisionForm, DemandeFilterForm
+from marelle.backoffice.scoping import agent_commune_ids, get_scoped_or_404, scoped
+from marelle.backoffice.views.common import now, safe_next
+from marelle.planning.models import Demande, DemandeLine
+from marelle.planning.selectors import STATE_STYLES
+from marelle.planning.services import PlanningError, demandes_decide, occupied_counts
+
+PAGE_SIZE = 100
+
+
+def _pending(user):
+    return scoped(Demande.objects.filter(status=Demande.Status.PENDING), user, "famille__commune")
+
+
+def _with_lines(queryset):
+    return queryset.select_related("enfant__etablissement", "famille").prefetch_related(
+        Prefetch("lines", queryset=DemandeLine.objects.select_related("service__etablissement"))
+    )
+
+
+def _annotate_places(demandes) -> None:
+    """Places left per (service, day) of each line, from one counting query."""
+    lines = [line for d in demandes for line in d.lines.all()]
+    keys = {(line.service_id, line.date) for line in lines if line.service.capacity is not None}
+    counts = occupied_counts(keys)
+    for line in lines:
+        line.style = STATE_STYLES.get(line.to_state)
+        if line.service.capacity is None:
+            line.places_left = None
+        else:
+            line.places_left = line.service.capacity - counts.get((line.service_id, line.date), 0)
+
+
+@agent_view
+def queue(request):
+    commune_ids = agent_commune_ids(request.user)
+    form = DemandeFilterForm(request.GET or None, commune_ids=commune_ids)
+    demandes = _pending(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["commune"]:
+            demandes = demandes.filter(famille__commune=data["commune"])
+        if data["kind"]:
+            demandes = demandes.filter(kind=data["kind"])
+        line_q = Q()
+        if data["etablissement"]:
+            line_q &= Q(service__etablissement=data["etablissement"])
+        if data["service"]:
+            line_q &= Q(service=data["service"])
+        if data["du"]:
+            line_q &= Q(date__gte=data["du"])
+        if data["au"]:
+            line_q &= Q(date__lte=data["au"])
+        if line_q:
+            # One line must match every condition: a subquery, not separate joins.
+            demandes = demandes.filter(pk__in=DemandeLine.objects.filter(line_q).values("demande_id"))
+    demandes = _with_lines(demandes.order_by("created_at", "pk"))
+    page = Paginator(demandes, PAGE_SIZE).get_page(request.GET.get("page"))
+    _annotate_places(page.object_list)
+    return render(
+        request,
+        "backoffice/demandes.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "decision_form": DecisionForm(),
+            "current": request.get_full_path(),
+            "query": _without_page(request.GET),
+        },
+    )
+
+
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@agent_view
+def detail(request, pk: int):
+    demande = get_scoped_or_404(
+        _with_lines(Demande.objects.select_related("decided_by")), request.user, "famille__commune", pk=pk
+    )
+    _annotate_places([demande])
+    return render(
+        request,
+        "backoffice/demande.html",
+        {"demande": demande, "decision_form": DecisionForm(), "current": request.get_full_path()},
+    )
+
+
+@agent_view
+@require_POST
+def decide(request):
+    """Accept or refuse the posted demandes (the checked ones, or the one whose button was
+    pressed). Ids outside the agent's communes are ignored, as if they did not exist."""
+    form = DecisionForm(request.POST)
+    back = safe_next(request, reverse("backoffice:demandes"))
+    if not form.is_valid():
+        messages.error(request, _("Requête invalide."))
+        return redirect(back)
+    one = request.POST.get("accept_one", "")
+    if one.isdigit():  # a row's own button: accept that one
+        wanted, accept = [int(one)], True
+    else:
+        wanted, accept = form.cleaned_data["ids"], request.POST.get("decision") == "accept"
+    if not wanted:
+        messages.error(request, _("Sélectionnez au moins une demande."))
+        return redirect(back)
+    comment = form.cleaned_data["comment"]
+    ids = list(
+        scoped(Demande.objects.filter(pk__in=wanted), request.user, "famille__commune").values_list("pk", flat=True)
+    )
+    if not ids:
+        messages.error(request, _("Ces demandes n'existent pas."))
+        return redirect(back)
+    try:
+        result = demandes_decide(
+            actor=request.user,
+            demande_ids=ids,
+            accept=accept,
+            now=now(),
+            comment=comment,
+            force_capacity=form.cleaned_data["force"],
+        )
+    except PlanningError as exc:
+        if exc.code == "capacity":
+            return render(
+                request,
+                "backoffice/demandes_confirm.html",
+                {"message": exc.message, "ids": ids, "comment": comment, "next": back},
+                status=409,
+            )
+        messages.error(request, exc.message)
+        return redirect(back)
+    n = len(result.decided)
+    if n:
+        text = (
+            ngettext("%(n)d demande acceptée.", "%(n)d demandes acceptées.", n)
+            if accept
+            else ngettext("%(n)d demande refusée.", "%(n)d demandes refusées.", n)
+        )
+        messages.success(request, text % {"n": n})
+    if result.already_decided:
+        messages.info(
+            request,
+            ngettext(
+                "%(n)d demande était déjà traitée : rien n'a changé.",
+                "%(n)d demandes étaient déjà traitées : rien n'a changé.",
+                result.already_decided,
+            )
+            % {"n": result.already_decided},
+        )
+    return redirect(back)

@@ -1,0 +1,180 @@
+"""Families: search, the family page with its history, and a child's planning in agent mode."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import chain
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from marelle.audit.models import LogEntry
+from marelle.backoffice.access import agent_view
+from marelle.backoffice.forms import CellStateForm, FamilleSearchForm
+from marelle.backoffice.scoping import get_scoped_or_404, scoped
+from marelle.backoffice.views.common import now, today
+from marelle.families.models import Enfant, Famille, Responsable
+from marelle.planning.context import ENFANT_RELATED
+from marelle.planning.models import CellChange, Demande, DemandeLine, Inscription
+from marelle.planning.selectors import STATE_STYLES, month_grid
+from marelle.planning.services import PlanningError, cell_set_state
+
+MAX_RESULTS = 50
+HISTORY = 100
+
+
+@agent_view
+def search(request):
+    form = FamilleSearchForm(request.GET or None)
+    familles = scoped(Famille.objects.all(), request.user, "commune")
+    query = ""
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        query = form.cleaned_data["q"].strip()
+        matching = (
+            Q(numero__icontains=query)
+            | Q(responsables__nom__icontains=query)
+            | Q(responsables__prenom__icontains=query)
+            | Q(enfants__nom__icontains=query)
+            | Q(enfants__prenom__icontains=query)
+        )
+        familles = familles.filter(pk__in=Famille.objects.filter(matching).values("pk"))
+    results = list(
+        familles.select_related("commune").prefetch_related("responsables", "enfants")[:MAX_RESULTS] if query else []
+    )
+    return render(request, "backoffice/familles.html", {"form": form, "results": results, "query": query})
+
+
+@agent_view
+def detail(request, pk: int):
+    famille = get_scoped_or_404(
+        Famille.objects.select_related("commune").prefetch_related(
+            "responsables",
+            Prefetch(
+                "enfants",
+                queryset=Enfant.objects.select_related("etablissement").prefetch_related(
+                    Prefetch(
+                        "inscriptions",
+                        queryset=Inscription.objects.select_related(
+                            "service__etablissement", "school_year", "responsable"
+                        ).prefetch_related("contrats"),
+                    )
+                ),
+            ),
+        ),
+        request.user,
+        "commune",
+        pk=pk,
+    )
+    demandes = list(
+        Demande.objects.filter(famille=famille)
+        .select_related("enfant", "decided_by")
+        .prefetch_related(Prefetch("lines", queryset=DemandeLine.objects.select_related("service")))[:50]
+    )
+    return render(
+        request,
+        "backoffice/famille.html",
+        {"famille": famille, "demandes": demandes, "history": _history(famille)},
+    )
+
+
+def _history(famille: Famille) -> list[dict]:
+    """Cell changes and other audited changes of the family, newest first."""
+    cell_changes = CellChange.objects.filter(enfant__famille=famille).select_related("enfant", "service", "actor")[
+        :HISTORY
+    ]
+    enfant_ids = [str(e.pk) for e in famille.enfants.all()]
+    responsable_ids = [str(r.pk) for r in famille.responsables.all()]
+    types = ContentType.objects.get_for_models(Famille, Enfant, Responsable)
+    logs = LogEntry.objects.filter(
+        Q(content_type=types[Famille], object_id=str(famille.pk))
+        | Q(content_type=types[Enfant], object_id__in=enfant_ids)
+        | Q(content_type=types[Responsable], object_id__in=responsable_ids)
+    ).select_related("actor")[:HISTORY]
+    entries = chain(
+        (
+            {
+                "at": c.at,
+                "actor": c.actor,
+                "what": _("%(child)s — %(service)s, %(day)s : %(from)s → %(to)s")
+                % {
+                    "child": c.enfant.prenom,
+                    "service": c.service.name,
+                    "day": c.date.strftime("%d/%m/%Y"),
+                    "from": _state_label(c.from_state),
+                    "to": _state_label(c.to_state),
+                },
+                "reason": c.reason,
+            }
+            for c in cell_changes
+        ),
+        ({"at": e.at, "actor": e.actor, "what": e.action, "reason": ""} for e in logs),
+    )
+    return sorted(entries, key=lambda e: e["at"], reverse=True)[:HISTORY]
+
+
+def _state_label(state: str) -> str:
+    style = STATE_STYLES.get(state)
+    return str(style.label) if style else state
+
+
+def _month(request) -> tuple[int, int]:
+    try:
+        year, month = (int(x) for x in request.GET.get("mois", "").split("-"))
+        dt.date(year, month, 1)
+        return year, month
+    except ValueError:
+        day = today()
+        return day.year, day.month
+
+
+@agent_view
+@require_http_methods(["GET", "POST"])
+def planning(request, pk: int):
+    """The child's month in agent mode: any state, no deadline, with a reason."""
+    enfant = get_scoped_or_404(Enfant.objects.select_related(*ENFANT_RELATED), request.user, "famille__commune", pk=pk)
+    year, month = _month(request)
+    grid = month_grid(enfant, year, month, now=now(), agent=True)
+    services = [row.service for row in grid.rows]
+    initial = {}
+    if request.GET.get("service", "").isdigit():
+        initial["service"] = int(request.GET["service"])
+    if request.GET.get("jour"):
+        initial["date"] = request.GET["jour"]
+    form = CellStateForm(request.POST or None, services=services, initial=initial)
+    selected = next(
+        (
+            cell
+            for row in grid.rows
+            for cell in row.cells
+            if cell.service_id == initial.get("service") and cell.date.isoformat() == initial.get("date")
+        ),
+        None,
+    )
+    if request.method == "POST" and form.is_valid():
+        service = next(s for s in services if s.pk == form.cleaned_data["service"])
+        day = form.cleaned_data["date"]
+        try:
+            cell_set_state(
+                actor=request.user,
+                enfant=enfant,
+                service=service,
+                day=day,
+                to_state=form.cleaned_data["state"],
+                reason=form.cleaned_data["reason"],
+                now=now(),
+            )
+        except PlanningError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("La case a été modifiée."))
+            return redirect(f"{reverse('backoffice:enfant_planning', args=[enfant.pk])}?mois={day:%Y-%m}")
+    return render(
+        request,
+        "backoffice/enfant_planning.html",
+        {"enfant": enfant, "grid": grid, "form": form, "mois": f"{year:04d}-{month:02d}", "selected": selected},
+    )

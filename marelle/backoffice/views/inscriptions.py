@@ -1,0 +1,116 @@
+"""Enrolments and regular patterns (contrats réguliers)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from marelle.audit.services import log_action
+from marelle.backoffice.access import agent_view
+from marelle.backoffice.forms import ContratChangeForm, ContratForm, InscriptionForm
+from marelle.backoffice.scoping import get_scoped_or_404
+from marelle.backoffice.views.common import now
+from marelle.families.models import Enfant
+from marelle.planning.models import ContratRegulier, Inscription
+from marelle.planning.services import PlanningError, contrat_apply, contrat_change
+
+
+def _famille_url(famille_id: int) -> str:
+    return reverse("backoffice:famille", args=[famille_id])
+
+
+@agent_view
+@require_http_methods(["GET", "POST"])
+def inscription_create(request, pk: int):
+    enfant = get_scoped_or_404(Enfant.objects.select_related("famille"), request.user, "famille__commune", pk=pk)
+    form = InscriptionForm(request.POST or None, enfant=enfant)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            inscription = form.save()
+            log_action(
+                obj=enfant,
+                action=_("Inscription à %(service)s (%(year)s)")
+                % {"service": inscription.service.name, "year": inscription.school_year.label},
+                actor=request.user,
+                data={"inscription": inscription.pk, "responsable": inscription.responsable_id},
+            )
+        messages.success(request, _("Inscription enregistrée."))
+        return redirect(_famille_url(enfant.famille_id))
+    return render(request, "backoffice/inscription_form.html", {"enfant": enfant, "form": form})
+
+
+@agent_view
+@require_http_methods(["GET", "POST"])
+def contrat_create(request, pk: int):
+    inscription = get_scoped_or_404(
+        Inscription.objects.select_related("enfant__famille", "service"),
+        request.user,
+        "enfant__famille__commune",
+        pk=pk,
+    )
+    form = ContratForm(request.POST or None, inscription=inscription)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            contrat = ContratRegulier.objects.create(
+                inscription=inscription,
+                weekdays=form.weekdays_code,
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+            )
+            booked = contrat_apply(actor=request.user, contrat=contrat, now=now())
+            log_action(
+                obj=inscription.enfant,
+                action=_("Contrat régulier créé : %(c)s") % {"c": contrat},
+                actor=request.user,
+                data={"contrat": contrat.pk, "booked": booked},
+            )
+        messages.success(
+            request,
+            ngettext("Contrat enregistré : %(n)d jour réservé.", "Contrat enregistré : %(n)d jours réservés.", booked)
+            % {"n": booked},
+        )
+        return redirect(_famille_url(inscription.enfant.famille_id))
+    return render(request, "backoffice/contrat_form.html", {"inscription": inscription, "form": form})
+
+
+@agent_view
+@require_http_methods(["GET", "POST"])
+def contrat_modify(request, pk: int):
+    contrat = get_scoped_or_404(
+        ContratRegulier.objects.select_related("inscription__enfant__famille", "inscription__service"),
+        request.user,
+        "inscription__enfant__famille__commune",
+        pk=pk,
+    )
+    form = ContratChangeForm(request.POST or None, contrat=contrat)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                successor = contrat_change(
+                    actor=request.user,
+                    contrat=contrat,
+                    weekdays=form.weekdays_code,
+                    from_date=form.cleaned_data["from_date"],
+                    now=now(),
+                )
+                log_action(
+                    obj=contrat.inscription.enfant,
+                    action=_("Contrat régulier modifié : %(c)s") % {"c": successor},
+                    actor=request.user,
+                    data={
+                        "contrat": contrat.pk,
+                        "successor": successor.pk,
+                        "from": str(form.cleaned_data["from_date"]),
+                    },
+                )
+        except PlanningError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Contrat modifié."))
+            return redirect(_famille_url(contrat.inscription.enfant.famille_id))
+    return render(request, "backoffice/contrat_change.html", {"contrat": contrat, "form": form})

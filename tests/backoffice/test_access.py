@@ -1,0 +1,175 @@
+"""Who reaches /gestion/: agents only, each within their communes; animateurs only the
+pointage; a required second factor is asked for."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from marelle.planning.models import CellState, Demande
+from tests import factories as f
+from tests.backoffice.conftest import DAY
+
+LIST_URLS = [
+    "backoffice:dashboard",
+    "backoffice:demandes",
+    "backoffice:familles",
+    "backoffice:calendrier",
+    "backoffice:pointage",
+    "backoffice:effectifs",
+    "backoffice:effectifs_csv",
+    "backoffice:effectifs_xlsx",
+]
+
+# Every URL that takes an id, built from commune B's (Têche's) objects.
+OBJECT_URLS = {
+    "demande": lambda w, b: reverse("backoffice:demande", args=[b.other_demande.pk]),
+    "famille": lambda w, b: reverse("backoffice:famille", args=[w.other_famille.pk]),
+    "enfant_planning": lambda w, b: reverse("backoffice:enfant_planning", args=[w.other_enfant.pk]),
+    "inscription_create": lambda w, b: reverse("backoffice:inscription_create", args=[w.other_enfant.pk]),
+    "contrat_create": lambda w, b: reverse("backoffice:contrat_create", args=[b.other_inscription.pk]),
+    "contrat_change": lambda w, b: reverse("backoffice:contrat_change", args=[b.other_contrat.pk]),
+    "calendrier_commune": lambda w, b: reverse("backoffice:calendrier_commune", args=[w.other_commune.pk]),
+    "pointage_sheet": lambda w, b: reverse("backoffice:pointage_sheet", args=[b.other_service.pk, DAY.isoformat()]),
+    "effectifs_liste": lambda w, b: reverse("backoffice:effectifs_liste", args=[b.other_service.pk, DAY.isoformat()]),
+}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", sorted(OBJECT_URLS))
+def test_agent_of_commune_a_gets_404_for_each_object_of_commune_b(agent_client, world, bo, name, method):
+    url = OBJECT_URLS[name](world, bo)
+    response = getattr(agent_client, method)(url, {"reason": "x", "action": "close", "form": "closure"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_URLS))
+def test_agent_of_commune_b_reaches_the_same_objects(client, world, bo, name):
+    client.force_login(world.other_agent.user)
+    assert client.get(OBJECT_URLS[name](world, bo)).status_code == 200
+
+
+def test_deciding_another_communes_demande_changes_nothing(agent_client, world, bo):
+    response = agent_client.post(
+        reverse("backoffice:demandes_decide"), {"ids": [bo.other_demande.pk], "decision": "accept"}
+    )
+    assert response.status_code == 302
+    bo.other_demande.refresh_from_db()
+    assert bo.other_demande.status == Demande.Status.PENDING
+
+
+def test_pointage_of_another_communes_child_is_a_404(client, world, bo):
+    """On a sheet of one's own commune, a child id from another commune is not found either."""
+    client.force_login(world.agent.user)
+    url = reverse("backoffice:pointage_sheet", args=[bo.cantine.pk, DAY.isoformat()])
+    response = client.post(url, {"action": "add", "enfant": world.other_enfant.pk})
+    assert response.status_code == 404
+
+
+def test_lists_show_only_the_agents_communes(agent_client, world, bo):
+    from tests.backoffice.conftest import make_pending_demande
+
+    make_pending_demande(world.enfant, bo.cantine)
+    page = agent_client.get(reverse("backoffice:demandes")).content.decode()
+    assert world.enfant.prenom in page
+    assert world.other_enfant.prenom not in page
+    found = agent_client.get(reverse("backoffice:familles"), {"q": world.other_famille.numero}).content.decode()
+    assert reverse("backoffice:famille", args=[world.other_famille.pk]) not in found
+
+
+@pytest.mark.parametrize("url", [reverse(n) for n in LIST_URLS] + ["/gestion/familles/1/"])
+def test_a_parent_gets_no_backoffice_page(alice_client, url):
+    assert alice_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_URLS))
+def test_a_parent_gets_no_backoffice_object_page(alice_client, world, bo, name):
+    assert alice_client.get(OBJECT_URLS[name](world, bo)).status_code == 404
+
+
+@pytest.mark.parametrize("url", [reverse(n) for n in LIST_URLS])
+def test_anonymous_is_sent_to_login(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login") + "?next=")
+
+
+def test_a_staff_user_without_agent_profile_gets_404(client, db):
+    client.force_login(f.UserFactory(is_staff=True))
+    assert client.get(reverse("backoffice:dashboard")).status_code == 404
+
+
+def test_animateur_reaches_only_the_pointage(client, world, bo):
+    animateur = f.AgentFactory(communes=[world.commune], is_animateur=True)
+    client.force_login(animateur.user)
+    assert client.get(reverse("backoffice:dashboard"))["Location"] == reverse("backoffice:pointage")
+    for name in ["backoffice:demandes", "backoffice:familles", "backoffice:effectifs"]:
+        assert client.get(reverse(name)).status_code == 403
+    assert client.get(reverse("backoffice:pointage")).status_code == 200
+    sheet = reverse("backoffice:pointage_sheet", args=[bo.cantine.pk, DAY.isoformat()])
+    assert client.get(sheet).status_code == 200
+
+
+def test_animateur_cannot_fix_an_error(client, world, bo):
+    animateur = f.AgentFactory(communes=[world.commune], is_animateur=True)
+    cell = f.CellFactory(enfant=world.enfant, service=bo.cantine, date=DAY, state=CellState.ERROR)
+    client.force_login(animateur.user)
+    sheet = reverse("backoffice:pointage_sheet", args=[bo.cantine.pk, DAY.isoformat()])
+    client.post(sheet, {"action": "fix", "enfant": world.enfant.pk, "arrival": "08:00", "departure": "09:00"})
+    cell.refresh_from_db()
+    assert cell.state == CellState.ERROR
+
+
+class TestOtp:
+    def test_required_otp_without_device_leads_to_enrolment(self, client, world):
+        world.agent.require_otp = True
+        world.agent.save()
+        client.force_login(world.agent.user)
+        response = client.get(reverse("backoffice:dashboard"), follow=True)
+        assert response.redirect_chain[-1][0] == reverse("backoffice:otp_enrol")
+        assert b"<svg" in response.content
+
+    def test_enrolment_with_a_good_code_verifies_the_session(self, client, world):
+        world.agent.require_otp = True
+        world.agent.save()
+        client.force_login(world.agent.user)
+        client.get(reverse("backoffice:otp_enrol"))
+        device = TOTPDevice.objects.get(user=world.agent.user)
+        response = client.post(reverse("backoffice:otp_enrol"), {"token": _token(device)})
+        assert response["Location"] == reverse("backoffice:dashboard")
+        assert client.get(reverse("backoffice:dashboard")).status_code == 200
+        device.refresh_from_db()
+        assert device.confirmed
+
+    def test_a_wrong_code_is_refused(self, client, world):
+        client.force_login(world.agent.user)
+        client.get(reverse("backoffice:otp_enrol"))
+        device = TOTPDevice.objects.get(user=world.agent.user)
+        wrong = "000000" if _token(device) != "000000" else "111111"
+        response = client.post(reverse("backoffice:otp_enrol"), {"token": wrong})
+        assert response.status_code == 200
+        device.refresh_from_db()
+        assert not device.confirmed
+
+    def test_a_new_session_must_verify_its_code(self, client, world):
+        world.agent.require_otp = True
+        world.agent.save()
+        device = TOTPDevice.objects.create(user=world.agent.user, name="t", confirmed=True)
+        client.force_login(world.agent.user)
+        assert client.get(reverse("backoffice:demandes"))["Location"] == reverse("backoffice:otp_verify")
+        # Enrolling a new device is not a way round the code.
+        assert client.get(reverse("backoffice:otp_enrol"))["Location"] == reverse("backoffice:otp_verify")
+        response = client.post(reverse("backoffice:otp_verify"), {"token": _token(device)})
+        assert response["Location"] == reverse("backoffice:dashboard")
+        assert client.get(reverse("backoffice:demandes")).status_code == 200
+
+    def test_otp_not_required_lets_the_agent_in(self, agent_client):
+        assert agent_client.get(reverse("backoffice:dashboard")).status_code == 200
+
+
+def _token(device) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = __import__("time").time()
+    return f"{totp.token():06d}"
