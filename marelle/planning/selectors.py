@@ -31,10 +31,11 @@ class StateStyle:
 STATE_STYLES: dict[str, StateStyle] = {
     FREE: StateStyle(FREE, gettext_lazy("Libre"), ""),
     CellState.BOOKED: StateStyle(CellState.BOOKED, CellState.BOOKED.label, "✓"),
-    CellState.PENDING: StateStyle(CellState.PENDING, CellState.PENDING.label, "⧗"),
+    # ◷ rather than ⧗, which most system fonts lack (it showed as an empty box).
+    CellState.PENDING: StateStyle(CellState.PENDING, CellState.PENDING.label, "◷"),
     CellState.REFUSED: StateStyle(CellState.REFUSED, CellState.REFUSED.label, "✗"),
     CellState.WAITING: StateStyle(CellState.WAITING, CellState.WAITING.label, "LA"),
-    CellState.ABSENCE_PENDING: StateStyle(CellState.ABSENCE_PENDING, CellState.ABSENCE_PENDING.label, "A⧗"),
+    CellState.ABSENCE_PENDING: StateStyle(CellState.ABSENCE_PENDING, CellState.ABSENCE_PENDING.label, "A◷"),
     CellState.ABSENCE_EXCUSED: StateStyle(CellState.ABSENCE_EXCUSED, CellState.ABSENCE_EXCUSED.label, "AE"),
     CellState.ABSENCE_BILLED: StateStyle(CellState.ABSENCE_BILLED, CellState.ABSENCE_BILLED.label, "AF"),
     CellState.PRESENT: StateStyle(CellState.PRESENT, CellState.PRESENT.label, "●"),

@@ -1,0 +1,311 @@
+"""The child's monthly planning (parent side): the grid, and the actions on its cells.
+
+Thin views: forms parse the request, `planning.services` decides and writes. A request
+sent by planning.js (header X-Requested-With: fetch) gets JSON with the changed cells as
+HTML fragments; any other request gets a redirect and a message, so that every action
+also works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
+
+from marelle.families.models import Enfant
+from marelle.families.selectors import famille_for, responsable_for
+from marelle.planning.context import ENFANT_RELATED, load_child_context
+from marelle.planning.models import AbsenceReason
+from marelle.planning.rules import Action, local_today
+from marelle.planning.selectors import DAY_ABBR, STATE_STYLES, GridDay, build_cell, month_grid
+from marelle.planning.services import PlanningError, SubmitResult, demande_submit
+from marelle.portal.access import ResponsableRequiredMixin
+from marelle.portal.forms_planning import (
+    CellActionForm,
+    PlanningFilterForm,
+    new_submission_key,
+    parse_cell_key,
+    parse_month,
+)
+from marelle.portal.views.family import child_card_context
+
+ACTION_LABELS = {
+    Action.BOOK: gettext_lazy("Demande de réservation"),
+    Action.ABSENCE: gettext_lazy("Déclaration d'absence"),
+    Action.CANCEL: gettext_lazy("Annuler la demande"),
+}
+
+
+class ParentRequiredMixin(ResponsableRequiredMixin):
+    """H1's guard, with a fast path: a parent's responsable is fetched once and cached on the user."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            try:
+                responsable_for(request.user)
+            except Http404:
+                pass
+            else:
+                return super(ResponsableRequiredMixin, self).dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def enfant_for_planning(user, pk: int) -> Enfant:
+    """One of the user's own children, with what the deadline rules need; 404 otherwise."""
+    scope = Enfant.objects.filter(famille=famille_for(user)).select_related(
+        *ENFANT_RELATED, "famille__commune", "etablissement__commune"
+    )
+    return get_object_or_404(scope, pk=pk)
+
+
+def is_fetch(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def month_param(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def planning_url(enfant_pk: int, mois: str | None = None, **extra) -> str:
+    url = reverse("portal:planning", args=[enfant_pk])
+    params = {k: v for k, v in {"mois": mois or "", **extra}.items() if v}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def grid_day(day: dt.date, today: dt.date) -> GridDay:
+    return GridDay(
+        date=day,
+        label=f"{DAY_ABBR[day.weekday()]} {day.day:02d}",
+        long_label=date_format(day, "l j F Y"),
+        is_weekend=day.weekday() >= 5,
+        is_today=day == today,
+    )
+
+
+def cell_contexts(enfant: Enfant, keys, now: dt.datetime) -> list[dict]:
+    """The template context of each cell among `keys` that belongs to the child's services.
+
+    Three queries (the child context); a forged key for a service the child is not enrolled
+    in is simply absent from the result.
+    """
+    keys = sorted(set(keys), key=lambda k: (k[1], k[0]))
+    if not keys:
+        return []
+    ctx = load_child_context(enfant, keys[0][1], keys[-1][1], service_ids={s for s, _d in keys})
+    today = local_today(now)
+    result = []
+    for service_id, day in keys:
+        service = ctx.service(service_id)
+        if service is not None:
+            result.append(
+                {
+                    "cell": build_cell(ctx, service, day, now),
+                    "service_name": service.name,
+                    "day": grid_day(day, today),
+                }
+            )
+    return result
+
+
+def js_texts() -> dict[str, str]:
+    """planning.js's own sentences, translated here ("{n}" is replaced by a number)."""
+    return {
+        "none": _("Aucune action possible ce jour-là"),
+        "network": _("La demande n'a pas pu être envoyée. Vérifiez votre connexion et réessayez."),
+        "select_first": _("Sélectionnez d'abord au moins un jour."),
+        "not_selectable": _("Aucune action possible sur ce jour : il ne peut pas être sélectionné."),
+        "count_0": _("Aucun jour sélectionné."),
+        "count_1": _("1 jour sélectionné."),
+        "count_n": _("{n} jours sélectionnés."),
+    }
+
+
+def absence_reasons() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in AbsenceReason.choices]
+
+
+class PlanningView(ParentRequiredMixin, View):
+    """Mon enfant + the month grid: `?mois=YYYY-MM&etablissement=&service=&pointage=1`."""
+
+    template_name = "portal/planning/planning.html"
+
+    def get(self, request, pk: int):
+        enfant = enfant_for_planning(request.user, pk)
+        now = timezone.now()
+        today = local_today(now)
+        first = parse_month(request.GET.get("mois"), today.replace(day=1))
+        filters = PlanningFilterForm(request.GET).filters()
+        grid = month_grid(
+            enfant,
+            first.year,
+            first.month,
+            now=now,
+            etablissement_id=filters["etablissement"],
+            service_id=filters["service"],
+            missing_attendance=bool(filters["pointage"]),
+        )
+        mois = month_param(grid.first)
+        weeks = sorted({d.date - dt.timedelta(days=d.date.weekday()) for d in grid.days})
+        context = {
+            **child_card_context(enfant, today),
+            "grid": grid,
+            "rows": [
+                {
+                    "service": r.service,
+                    "responsable": r.responsable,
+                    "cells": list(zip(grid.days, r.cells, strict=True)),
+                }
+                for r in grid.rows
+            ],
+            "weeks": [(monday, max(monday, grid.first)) for monday in weeks],
+            "mois": mois,
+            "filters": filters,
+            "selecting": bool(filters["selection"]),
+            "submission_key": new_submission_key(),
+            "reasons": absence_reasons(),
+            "action_labels": {str(k): str(v) for k, v in ACTION_LABELS.items()},
+            "action_labels_json": json.dumps({**{str(k): str(v) for k, v in ACTION_LABELS.items()}, **js_texts()}),
+            "previous_url": planning_url(enfant.pk, month_param(grid.previous)),
+            "next_url": planning_url(enfant.pk, month_param(grid.next)),
+            "current_url": planning_url(enfant.pk),
+            "selection_url": planning_url(enfant.pk, mois, selection="1"),
+            "rythme_url": reverse("portal:rythme", args=[enfant.pk]),
+        }
+        return render(request, self.template_name, context)
+
+
+class PlanningCellView(ParentRequiredMixin, View):
+    """Without JavaScript, a cell's button leads here: the cell and the actions it allows."""
+
+    template_name = "portal/planning/cell.html"
+
+    def get(self, request, pk: int):
+        enfant = enfant_for_planning(request.user, pk)
+        try:
+            key = parse_cell_key(request.GET.get("cellule", ""))
+        except ValueError:
+            raise Http404 from None
+        now = timezone.now()
+        found = cell_contexts(enfant, [key], now)
+        if not found:
+            raise Http404
+        item = found[0]
+        mois = request.GET.get("mois") or month_param(key[1])
+        return render(
+            request,
+            self.template_name,
+            {
+                **item,
+                "enfant": enfant,
+                "mois": mois,
+                "back_url": planning_url(enfant.pk, mois),
+                "submission_key": new_submission_key(),
+                "reasons": absence_reasons(),
+                "action_labels": {str(k): str(v) for k, v in ACTION_LABELS.items()},
+            },
+        )
+
+
+def _where(service_name: str, day: dt.date) -> str:
+    return f"{service_name}, {date_format(day, 'l j F Y')}"
+
+
+def summarise(action: Action, result: SubmitResult) -> tuple[str, str]:
+    """(level, French message) for a demande_submit result."""
+    if result.duplicate:
+        return "info", _("Cette demande a déjà été enregistrée.")
+    head = {
+        Action.BOOK: _("Demande de réservation enregistrée"),
+        Action.ABSENCE: _("Déclaration d'absence enregistrée"),
+        Action.CANCEL: _("Demande annulée"),
+    }[action]
+    if len(result.applied) == 1:
+        outcome = result.applied[0]
+        detail = f"{_where(outcome.service.name, outcome.day)} : {STATE_STYLES[outcome.to_state].label}"
+    else:
+        counts = Counter(str(STATE_STYLES[o.to_state].label) for o in result.applied)
+        detail = ngettext("%(n)d jour", "%(n)d jours", len(result.applied)) % {"n": len(result.applied)}
+        detail += " : " + ", ".join(f"{n} × {label}" for label, n in counts.most_common())
+    message = f"{head} — {detail}."
+    if result.rejected:
+        message += " " + rejected_text(result.rejected)
+    return ("warning" if result.rejected else "success"), message
+
+
+def rejected_text(rejected, limit: int = 3) -> str:
+    text = ngettext("%(n)d jour non modifié :", "%(n)d jours non modifiés :", len(rejected)) % {"n": len(rejected)}
+    parts = [f"{_where(v.service.name, v.day)} — {v.error}" for v in rejected[:limit]]
+    if len(rejected) > limit:
+        parts.append(_("et %(n)d autre(s)") % {"n": len(rejected) - limit})
+    return f"{text} {' ; '.join(parts)}"
+
+
+class PlanningActionView(ParentRequiredMixin, View):
+    """POST action=book|absence|cancel, cells=service_id:YYYY-MM-DD (repeated), reason, comment,
+    document, submission_key, mois → one `demande_submit`."""
+
+    def post(self, request, pk: int):
+        enfant = enfant_for_planning(request.user, pk)
+        now = timezone.now()
+        form = CellActionForm(request.POST, request.FILES)
+        ok = False
+        if not form.is_valid():
+            level, message = "error", form.first_error()
+        else:
+            data = form.cleaned_data
+            action = Action(data["action"])
+            try:
+                result = demande_submit(
+                    actor=request.user,
+                    enfant=enfant,
+                    action=action,
+                    cells=data["cells"],
+                    now=now,
+                    reason=data["reason"] or "",
+                    comment=data["comment"],
+                    document=data["document"],
+                    submission_key=data["submission_key"] or None,
+                )
+            except PlanningError as exc:
+                level, message = "error", exc.message
+                if len(exc.rejected) > 1:
+                    message = rejected_text(exc.rejected)
+            else:
+                ok = True
+                level, message = summarise(action, result)
+        mois = request.POST.get("mois") or ""
+        if is_fetch(request):
+            keys = form.cleaned_data.get("cells") or []
+            fragments = {
+                item["cell"].key: render_to_string("portal/planning/_cell.html", item, request=request)
+                for item in cell_contexts(enfant, keys, now)
+            }
+            return JsonResponse(
+                {
+                    "ok": ok,
+                    "level": level,
+                    "message": message,
+                    "cells": fragments,
+                    "submission_key": new_submission_key(),
+                },
+                status=200 if ok else 400,
+            )
+        getattr(messages, level)(request, message)
+        return redirect(planning_url(enfant.pk, parse_month_or_none(mois)))
+
+
+def parse_month_or_none(value: str) -> str | None:
+    first = parse_month(value, dt.date(1, 1, 1))
+    return None if first.year == 1 else month_param(first)

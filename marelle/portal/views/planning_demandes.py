@@ -1,0 +1,90 @@
+"""Liste des demandes: the family's demandes, newest first, and 'Annuler la demande'."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+
+from marelle.families.selectors import enfants_for, famille_for
+from marelle.planning.models import Demande, DemandeLine
+from marelle.planning.selectors import STATE_STYLES
+from marelle.planning.services import PlanningError, demande_cancel
+from marelle.portal.forms_planning import DemandesFilterForm
+from marelle.portal.views.planning import ParentRequiredMixin
+
+PAGE_SIZE = 20
+
+
+def demandes_for(user):
+    """The family's demandes with their child and lines (a constant number of queries per page)."""
+    return (
+        Demande.objects.filter(famille=famille_for(user))
+        .select_related("enfant")
+        .prefetch_related(
+            Prefetch(
+                "lines", queryset=DemandeLine.objects.select_related("service").order_by("date", "service__position")
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+class DemandesView(ParentRequiredMixin, View):
+    template_name = "portal/planning/demandes.html"
+
+    def get(self, request):
+        enfants = list(enfants_for(request.user))
+        form = DemandesFilterForm(request.GET or None, enfants=enfants)
+        demandes = demandes_for(request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data.get("enfant"):
+                demandes = demandes.filter(enfant_id=data["enfant"])
+            if data.get("statut"):
+                demandes = demandes.filter(status=data["statut"])
+            if data.get("type"):
+                demandes = demandes.filter(kind=data["type"])
+        page = Paginator(demandes, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "page": page,
+                "demandes": [(d, _lines(d)) for d in page.object_list],
+                "query": query.urlencode(),
+                "enfants": enfants,
+            },
+        )
+
+
+def _lines(demande: Demande) -> list[dict]:
+    """Lines grouped by service: 'GARDERIE MATIN : ve 5 déc., lu 8 déc.'."""
+    grouped: dict[str, dict] = {}
+    for line in demande.lines.all():
+        entry = grouped.setdefault(line.service.name, {"service": line.service.name, "days": []})
+        entry["days"].append({"date": line.date, "to": STATE_STYLES.get(line.to_state)})
+    return list(grouped.values())
+
+
+class DemandeCancelView(ParentRequiredMixin, View):
+    def post(self, request, pk: int):
+        demande = get_object_or_404(Demande.objects.filter(famille=famille_for(request.user)), pk=pk)
+        try:
+            demande_cancel(actor=request.user, demande=demande, now=timezone.now())
+        except PlanningError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("La demande a été annulée."))
+        back = request.POST.get("next", "")
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            return redirect(back)
+        return redirect("portal:demandes")

@@ -1,0 +1,462 @@
+/* Marelle — the planning grid, enhanced. Without this file every action still works
+   through plain forms; with it, a cell opens a menu (click, tap, Enter, Space, right
+   click), arrow keys move between cells, and the server's HTML fragments replace the
+   changed cells in place. The server decides everything; this only asks and displays. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("planning");
+  if (!root) return;
+  var grid = root.querySelector(".planning__grid");
+  var live = document.getElementById("planning-live");
+  var menu = document.getElementById("cell-menu");
+  var dialog = document.getElementById("absence-dialog");
+  var absenceForm = document.getElementById("absence-form");
+  var absenceWhat = document.getElementById("absence-what");
+  var absenceError = document.getElementById("absence-error");
+  var bulkForm = document.getElementById("bulk-form");
+  var countLine = document.getElementById("selection-count");
+  var toggle = document.getElementById("selection-toggle");
+  var labels = JSON.parse(root.dataset.labels || "{}");
+  var actionUrl = root.dataset.actionUrl;
+  var submissionKey = root.dataset.submissionKey;
+  var csrf = (bulkForm && bulkForm.querySelector("[name=csrfmiddlewaretoken]") || {}).value;
+  var menuOwner = null;
+  var dialogOwner = null;
+  var anchor = null; // last cell picked, for shift-click ranges
+  var busy = false;
+
+  root.classList.add("js");
+
+  // ------------------------------------------------------------------ cells
+
+  function cellButtons() {
+    return grid ? Array.prototype.slice.call(grid.querySelectorAll(".cell__btn")) : [];
+  }
+
+  function enhance(btn) {
+    btn.type = "button"; // no longer submits the no-JS form
+    btn.tabIndex = -1;
+    // The cell's button toggles its checkbox: one tab stop for the grid, not one per box.
+    var box = cellOf(btn).querySelector(".cell__pick");
+    if (box) box.tabIndex = -1;
+    btn.setAttribute("aria-haspopup", "menu");
+    btn.setAttribute("aria-expanded", "false");
+    btn.setAttribute("aria-controls", "cell-menu");
+  }
+
+  function setActive(btn, focus) {
+    if (!btn) return;
+    cellButtons().forEach(function (b) { if (b !== btn) b.tabIndex = -1; });
+    btn.tabIndex = 0;
+    if (focus) btn.focus();
+  }
+
+  function cellOf(btn) { return btn.closest("td.cell"); }
+  function keyOf(btn) { return cellOf(btn).dataset.key; }
+
+  function position(td) {
+    var tr = td.parentElement;
+    var rows = Array.prototype.slice.call(grid.tBodies[0].rows);
+    var cells = Array.prototype.slice.call(tr.querySelectorAll("td.cell"));
+    return { rows: rows, r: rows.indexOf(tr), c: cells.indexOf(td), cells: cells };
+  }
+
+  function cellAt(r, c) {
+    var rows = grid.tBodies[0].rows;
+    if (r < 0 || r >= rows.length) return null;
+    var cells = rows[r].querySelectorAll("td.cell");
+    if (!cells.length) return null;
+    c = Math.max(0, Math.min(cells.length - 1, c));
+    return cells[c].querySelector(".cell__btn");
+  }
+
+  function moveFrom(btn, event) {
+    var p = position(cellOf(btn));
+    var target = null;
+    switch (event.key) {
+      case "ArrowRight": target = cellAt(p.r, p.c + 1); break;
+      case "ArrowLeft": target = cellAt(p.r, p.c - 1); break;
+      case "ArrowDown": target = cellAt(p.r + 1, p.c); break;
+      case "ArrowUp": target = cellAt(p.r - 1, p.c); break;
+      case "Home": target = event.ctrlKey ? cellAt(0, 0) : cellAt(p.r, 0); break;
+      case "End": target = event.ctrlKey ? cellAt(p.rows.length - 1, 1e6) : cellAt(p.r, 1e6); break;
+      default: return false;
+    }
+    if (target) setActive(target, true);
+    return true;
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  function announce(message, level) {
+    live.className = "planning__live is-" + (level || "info");
+    live.textContent = "";
+    // A fresh text node after a tick: screen readers announce even a repeated message.
+    window.setTimeout(function () { live.textContent = message; }, 50);
+  }
+
+  // ------------------------------------------------------------------ server
+
+  function post(formData, keys) {
+    if (busy) return Promise.resolve(null);
+    busy = true;
+    formData.set("submission_key", submissionKey);
+    formData.set("mois", root.dataset.mois || "");
+    keys.forEach(function (k) {
+      var td = grid.querySelector('td[data-key="' + k + '"]');
+      if (td) td.classList.add("is-busy");
+    });
+    return fetch(actionUrl, {
+      method: "POST",
+      body: formData,
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", "X-CSRFToken": csrf },
+    })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === -1) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        if (data.submission_key) submissionKey = data.submission_key;
+        swap(data.cells || {});
+        announce(data.message, data.level);
+        return data;
+      })
+      .catch(function () {
+        announce(labels.network, "error");
+        return null;
+      })
+      .finally(function () {
+        busy = false;
+        grid.querySelectorAll(".is-busy").forEach(function (td) { td.classList.remove("is-busy"); });
+      });
+  }
+
+  function swap(fragments) {
+    var active = document.activeElement;
+    var focusKey = active && active.classList.contains("cell__btn") ? keyOf(active) : null;
+    var tabKey = (grid.querySelector('.cell__btn[tabindex="0"]') || {}).parentElement;
+    tabKey = tabKey ? tabKey.dataset.key : null;
+    Object.keys(fragments).forEach(function (key) {
+      var old = grid.querySelector('td[data-key="' + key + '"]');
+      if (!old) return;
+      var holder = document.createElement("tbody");
+      holder.innerHTML = "<tr>" + fragments[key] + "</tr>";
+      var fresh = holder.querySelector("td");
+      if (!fresh) return;
+      old.replaceWith(fresh);
+      var btn = fresh.querySelector(".cell__btn");
+      enhance(btn);
+      if (key === tabKey) btn.tabIndex = 0;
+      if (key === focusKey) btn.focus();
+    });
+    updateCount();
+  }
+
+  function postAction(action, keys) {
+    var fd = new FormData();
+    fd.set("action", action);
+    keys.forEach(function (k) { fd.append("cells", k); });
+    return post(fd, keys);
+  }
+
+  // ------------------------------------------------------------------ menu
+
+  function menuItems() {
+    return Array.prototype.slice.call(menu.querySelectorAll('[role="menuitem"]'));
+  }
+
+  function openMenu(btn, x, y) {
+    closeMenu(false);
+    menuOwner = btn;
+    var actions = (btn.dataset.actions || "").split(" ").filter(Boolean);
+    menu.innerHTML = "";
+    menu.setAttribute("aria-label", btn.getAttribute("aria-label"));
+    var title = document.createElement("p");
+    title.className = "cell-menu__title";
+    title.setAttribute("aria-hidden", "true");
+    title.textContent = btn.getAttribute("aria-label");
+    menu.appendChild(title);
+    if (!actions.length) actions = ["none"];
+    actions.forEach(function (action) {
+      var item = document.createElement("button");
+      item.type = "button";
+      item.setAttribute("role", "menuitem");
+      item.tabIndex = -1;
+      item.dataset.action = action;
+      item.textContent = labels[action] || action;
+      if (action === "none") item.setAttribute("aria-disabled", "true");
+      menu.appendChild(item);
+    });
+    menu.hidden = false;
+    var rect = btn.getBoundingClientRect();
+    var left = (x != null ? x : rect.left) + window.scrollX;
+    var top = (y != null ? y : rect.bottom) + window.scrollY;
+    var width = menu.offsetWidth;
+    var maxLeft = window.scrollX + document.documentElement.clientWidth - width - 8;
+    menu.style.left = Math.max(window.scrollX + 8, Math.min(left, maxLeft)) + "px";
+    menu.style.top = top + "px";
+    btn.setAttribute("aria-expanded", "true");
+    menuItems()[0].focus();
+  }
+
+  function closeMenu(restoreFocus) {
+    if (menu.hidden) return;
+    menu.hidden = true;
+    menu.innerHTML = "";
+    if (menuOwner) {
+      menuOwner.setAttribute("aria-expanded", "false");
+      if (restoreFocus && document.body.contains(menuOwner)) menuOwner.focus();
+    }
+    menuOwner = null;
+  }
+
+  menu.addEventListener("keydown", function (event) {
+    var items = menuItems();
+    var i = items.indexOf(document.activeElement);
+    var next = null;
+    switch (event.key) {
+      case "ArrowDown": next = items[(i + 1) % items.length]; break;
+      case "ArrowUp": next = items[(i - 1 + items.length) % items.length]; break;
+      case "Home": next = items[0]; break;
+      case "End": next = items[items.length - 1]; break;
+      case "Escape": event.preventDefault(); closeMenu(true); return;
+      case "Tab": event.preventDefault(); closeMenu(true); return;
+      default: return;
+    }
+    event.preventDefault();
+    if (next) next.focus();
+  });
+
+  menu.addEventListener("click", function (event) {
+    var item = event.target.closest('[role="menuitem"]');
+    if (!item || item.getAttribute("aria-disabled") === "true") {
+      if (item) closeMenu(true);
+      return;
+    }
+    var owner = menuOwner;
+    var key = keyOf(owner);
+    closeMenu(true);
+    if (item.dataset.action === "absence") openAbsence([key], owner);
+    else postAction(item.dataset.action, [key]);
+  });
+
+  document.addEventListener("click", function (event) {
+    if (!menu.hidden && !menu.contains(event.target) && !(menuOwner && menuOwner.contains(event.target))) closeMenu(false);
+  });
+  window.addEventListener("resize", function () { closeMenu(false); });
+
+  // ------------------------------------------------------------------ absence dialog
+
+  function openAbsence(keys, owner) {
+    absenceForm.reset();
+    absenceError.textContent = "";
+    absenceForm.querySelectorAll('input[name="cells"]').forEach(function (i) { i.remove(); });
+    keys.forEach(function (k) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "cells";
+      input.value = k;
+      absenceForm.appendChild(input);
+    });
+    if (keys.length === 1) {
+      var btn = grid.querySelector('td[data-key="' + keys[0] + '"] .cell__btn');
+      absenceWhat.textContent = btn ? btn.getAttribute("aria-label").split(" : ")[0] : "";
+    } else {
+      absenceWhat.textContent = countText(keys.length);
+    }
+    dialogOwner = owner || null;
+    dialog.showModal();
+    var first = absenceForm.querySelector('input[name="reason"]');
+    if (first) first.focus();
+  }
+
+  dialog.addEventListener("close", function () {
+    if (dialogOwner && document.body.contains(dialogOwner)) dialogOwner.focus();
+    else {
+      var fresh = grid.querySelector('.cell__btn[tabindex="0"]');
+      if (fresh) fresh.focus();
+    }
+    dialogOwner = null;
+  });
+  dialog.querySelector("[data-close]").addEventListener("click", function () { dialog.close(); });
+
+  absenceForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var fd = new FormData(absenceForm);
+    var keys = fd.getAll("cells");
+    var ownerKey = dialogOwner ? keyOf(dialogOwner) : null;
+    post(fd, keys).then(function (data) {
+      if (!data) return;
+      if (data.ok) {
+        clearSelection();
+        if (ownerKey) dialogOwner = grid.querySelector('td[data-key="' + ownerKey + '"] .cell__btn');
+        dialog.close();
+      } else {
+        absenceError.textContent = data.message;
+      }
+    });
+  });
+
+  // ------------------------------------------------------------------ selection
+
+  function selecting() { return root.classList.contains("is-selecting"); }
+
+  function picks() {
+    return Array.prototype.slice.call(grid.querySelectorAll(".cell__pick:checked"));
+  }
+
+  function updateCount() {
+    if (!grid) return;
+    var on = selecting();
+    grid.querySelectorAll("td.cell").forEach(function (td) {
+      var box = td.querySelector(".cell__pick");
+      var btn = td.querySelector(".cell__btn");
+      var picked = !!(box && box.checked);
+      td.classList.toggle("is-picked", picked);
+      // In selection mode a cell is a toggle button: its state is read out, no menu opens.
+      if (on && box && !box.disabled) {
+        btn.setAttribute("aria-pressed", picked ? "true" : "false");
+        ["aria-haspopup", "aria-expanded", "aria-controls"].forEach(function (a) { btn.removeAttribute(a); });
+      } else {
+        btn.removeAttribute("aria-pressed");
+        btn.setAttribute("aria-haspopup", "menu");
+        btn.setAttribute("aria-expanded", btn === menuOwner ? "true" : "false");
+        btn.setAttribute("aria-controls", "cell-menu");
+      }
+    });
+    if (countLine) {
+      var n = picks().length;
+      countLine.textContent = countText(n);
+    }
+  }
+
+  function countText(n) {
+    return n === 0 ? labels.count_0 : n === 1 ? labels.count_1 : labels.count_n.replace("{n}", n);
+  }
+
+  function clearSelection() {
+    picks().forEach(function (box) { box.checked = false; });
+    updateCount();
+  }
+
+  function pick(btn, range) {
+    var box = cellOf(btn).querySelector(".cell__pick");
+    if (!box || box.disabled) {
+      announce(labels.not_selectable, "info");
+      return;
+    }
+    if (range && anchor && document.body.contains(anchor)) {
+      var a = position(cellOf(anchor));
+      var b = position(cellOf(btn));
+      for (var r = Math.min(a.r, b.r); r <= Math.max(a.r, b.r); r++) {
+        for (var c = Math.min(a.c, b.c); c <= Math.max(a.c, b.c); c++) {
+          var other = cellAt(r, c);
+          var otherBox = other && cellOf(other).querySelector(".cell__pick");
+          if (otherBox && !otherBox.disabled) otherBox.checked = true;
+        }
+      }
+    } else {
+      box.checked = !box.checked;
+      anchor = btn;
+    }
+    updateCount();
+  }
+
+  function pickAll(boxes) {
+    boxes = boxes.filter(function (b) { return !b.disabled; });
+    var all = boxes.length && boxes.every(function (b) { return b.checked; });
+    boxes.forEach(function (b) { b.checked = !all; });
+    updateCount();
+  }
+
+  function setSelecting(on) {
+    root.classList.toggle("is-selecting", on);
+    if (toggle) toggle.setAttribute("aria-pressed", on ? "true" : "false");
+    if (!on) clearSelection();
+    else updateCount();
+  }
+
+  if (toggle) toggle.addEventListener("click", function () { setSelecting(!selecting()); });
+
+  root.addEventListener("click", function (event) {
+    var row = event.target.closest("[data-row-pick]");
+    if (row) {
+      pickAll(Array.prototype.slice.call(row.closest("tr").querySelectorAll(".cell__pick")));
+      return;
+    }
+    var week = event.target.closest("[data-week]");
+    if (week) {
+      var monday = new Date(week.dataset.week + "T12:00:00");
+      var sunday = new Date(monday.getTime() + 6 * 864e5);
+      pickAll(Array.prototype.slice.call(grid.querySelectorAll(".cell__pick")).filter(function (box) {
+        var day = new Date(cellOf(box).dataset.date + "T12:00:00");
+        return day >= monday && day <= sunday;
+      }));
+    }
+  });
+
+  if (bulkForm) {
+    bulkForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var action = event.submitter ? event.submitter.value : "book";
+      var keys = picks().map(function (box) { return box.value; });
+      if (!keys.length) {
+        announce(labels.select_first, "warning");
+        return;
+      }
+      if (action === "absence") {
+        openAbsence(keys, event.submitter);
+        return;
+      }
+      postAction(action, keys).then(function (data) { if (data && data.ok) clearSelection(); });
+    });
+  }
+
+  // ------------------------------------------------------------------ grid events
+
+  if (grid) {
+    cellButtons().forEach(enhance);
+    var start = grid.querySelector(".is-today .cell__btn") ||
+      cellButtons().find(function (b) { return b.dataset.actions; }) || cellButtons()[0];
+    if (start) start.tabIndex = 0;
+
+    grid.addEventListener("click", function (event) {
+      var btn = event.target.closest(".cell__btn");
+      if (btn) {
+        setActive(btn, false);
+        if (selecting()) pick(btn, event.shiftKey);
+        else openMenu(btn, event.detail ? event.clientX : null, event.detail ? event.clientY : null);
+        return;
+      }
+      var box = event.target.closest(".cell__pick");
+      if (box) {
+        if (event.shiftKey && anchor) { box.checked = !box.checked; pick(box.parentElement.querySelector(".cell__btn"), true); }
+        else anchor = box.parentElement.querySelector(".cell__btn");
+        updateCount();
+      }
+    });
+
+    grid.addEventListener("contextmenu", function (event) {
+      var btn = event.target.closest(".cell__btn");
+      if (!btn) return;
+      event.preventDefault();
+      setActive(btn, true);
+      openMenu(btn, event.clientX, event.clientY);
+    });
+
+    grid.addEventListener("keydown", function (event) {
+      var btn = event.target.closest(".cell__btn");
+      if (!btn) return;
+      if (event.key === "ContextMenu" || (event.shiftKey && event.key === "F10")) {
+        event.preventDefault();
+        openMenu(btn);
+        return;
+      }
+      if (moveFrom(btn, event)) event.preventDefault();
+    });
+  }
+  updateCount();
+})();

@@ -1,0 +1,137 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from marelle.planning.models import CellState
+from tests import factories as f
+
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+def url(enfant, **params):
+    base = reverse("portal:planning", args=[enfant.pk])
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"{base}?{query}" if query else base
+
+
+def test_grid_is_a_table_with_headers_legend_and_named_cells(alice_client, world, garderie):
+    f.CellFactory(enfant=world.enfant, service=garderie, date=dt.date(2026, 12, 11), state=CellState.BOOKED)
+    response = alice_client.get(url(world.enfant, mois="2026-12"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<caption" in html and "Décembre 2026" in html
+    assert '<th scope="col" class="col-service">Structure</th>' in html
+    assert '<th scope="row" class="col-service">GARDERIE MATIN' in html
+    assert 'Ma</span> <span class="d-num">01' in html and 'Je</span> <span class="d-num">31' in html
+    for label in [
+        "Réservé",
+        "Demande en attente",
+        "Réservation refusée",
+        "Liste d&#x27;attente",
+        "Absent excusé",
+        "Absence en cours de traitement",
+        "Absent facturé",
+        "Présent",
+        "Heure hors contrat régulier",
+        "Erreur",
+        "Congé parental",
+        "Fermeture",
+    ]:
+        assert label in html, label
+    assert (
+        'aria-label="GARDERIE MATIN, vendredi 11 décembre 2026 : Réservé — absence sans frais jusqu&#x27;au '
+        'mercredi 9 décembre à 23:59"' in html
+    )
+    assert "GARDERIE MATIN, lundi 7 décembre 2026 : Libre — réservable jusqu&#x27;au samedi 5 décembre à 23:59" in html
+    for text in [
+        "Mois précédent",
+        "Mois en cours",
+        "Mois suivant",
+        "Établissements",
+        "Pointage arrivée ou départ manquant",
+    ]:
+        assert text in html
+    # The child card of H1's page is above the grid.
+    assert "381623867924" in html
+
+
+def test_closed_days_show_their_letter(alice_client, world, garderie):
+    day_type = f.DayTypeFactory(commune=world.commune, code="P", label="Vacances scolaires")
+    f.ClosureFactory(
+        commune=world.commune,
+        day_type=day_type,
+        start_date=dt.date(2026, 12, 21),
+        end_date=dt.date(2026, 12, 31),
+        label="Vacances de Noël",
+    )
+    html = alice_client.get(url(world.enfant, mois="2026-12")).content.decode()
+    assert "GARDERIE MATIN, lundi 21 décembre 2026 : Vacances scolaires — Vacances de Noël" in html
+    assert '<span aria-hidden="true">P</span>' in html
+
+
+def test_month_navigation_and_bad_month_falls_back(alice_client, world, garderie):
+    html = alice_client.get(url(world.enfant, mois="2027-02")).content.decode()
+    assert "Février 2027" in html and "mois=2027-01" in html and "mois=2027-03" in html
+    assert "Décembre 2026" in alice_client.get(url(world.enfant, mois="nonsense")).content.decode()
+
+
+def test_service_filter(alice_client, world, garderie, cantine):
+    html = alice_client.get(url(world.enfant, mois="2026-12", service=cantine.pk)).content.decode()
+    assert '<th scope="row" class="col-service">RESTAURATION' in html
+    assert '<th scope="row" class="col-service">GARDERIE MATIN' not in html
+
+
+def test_missing_attendance_filter_keeps_rows_with_errors(alice_client, world, garderie, cantine):
+    f.CellFactory(enfant=world.enfant, service=cantine, date=dt.date(2026, 12, 1), state=CellState.ERROR)
+    html = alice_client.get(url(world.enfant, mois="2026-12", pointage=1)).content.decode()
+    assert '<th scope="row" class="col-service">RESTAURATION' in html
+    assert '<th scope="row" class="col-service">GARDERIE MATIN' not in html
+
+
+def test_another_familys_child_is_404(alice_client, world):
+    assert alice_client.get(url(world.other_enfant)).status_code == 404
+
+
+def test_logged_out_goes_to_login(client, world):
+    response = client.get(url(world.enfant))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login"))
+
+
+def enrol(world, n):
+    for i in range(n):
+        service = f.ServiceFactory(etablissement=world.etablissement, name=f"S{i}", position=i)
+        f.InscriptionFactory(
+            enfant=world.enfant, service=service, school_year=world.school_year, responsable=world.alice
+        )
+        f.CellFactory(enfant=world.enfant, service=service, date=dt.date(2026, 12, 14), state=CellState.BOOKED)
+        f.CellFactory(enfant=world.enfant, service=service, date=dt.date(2027, 2, 15), state=CellState.PENDING)
+    f.ClosureFactory(commune=world.commune, start_date=dt.date(2026, 12, 19), end_date=dt.date(2027, 1, 3))
+
+
+@pytest.mark.parametrize(("services", "mois"), [(1, "2027-02"), (4, "2027-02"), (1, "2026-12"), (4, "2026-12")])
+def test_page_query_count_is_constant(alice_client, world, django_assert_max_num_queries, services, mois):
+    enrol(world, services)
+    # session, user, responsable, enfant, the card (responsables, inscriptions), the grid (3)
+    with django_assert_max_num_queries(9):
+        response = alice_client.get(url(world.enfant, mois=mois))
+    assert response.status_code == 200
+    assert response.content.decode().count('<th scope="row" class="col-service">') == services
+
+
+def test_mangled_filters_are_ignored(alice_client, world, garderie, cantine):
+    response = alice_client.get(url(world.enfant, mois="2026-12", service="abc", etablissement="-3"))
+    assert response.status_code == 200
+    assert response.content.decode().count('<th scope="row" class="col-service">') == 2
+
+
+def test_selected_filter_is_kept_in_the_form(alice_client, world, garderie, cantine):
+    html = alice_client.get(url(world.enfant, mois="2026-12", service=garderie.pk, pointage=1)).content.decode()
+    assert f'<option value="{garderie.pk}" selected>GARDERIE MATIN</option>' in html
+    assert 'name="pointage" value="1" checked' in html
+
+
+def test_an_agent_is_sent_to_the_back_office(agent_client, world, garderie):
+    response = agent_client.get(url(world.enfant))
+    assert response.status_code == 302 and response["Location"] == "/gestion/"
