@@ -102,6 +102,7 @@ class ChildContext:
     closures: list[ClosureInfo]
     cells: dict[tuple[int, dt.date], Cell]
     holidays: frozenset[dt.date] = field(default_factory=frozenset)
+    _cutoffs: dict[tuple[int, dt.date, str], dt.datetime] = field(default_factory=dict, repr=False)
 
     @property
     def services(self) -> list[Service]:
@@ -142,32 +143,54 @@ class ChildContext:
             rule = getattr(defaults, f"{which}_rule", None) if defaults else None
         return rule or deadlines.GUIDE_RULE
 
+    def _cutoff(self, service: Service, day: dt.date, which: str) -> dt.datetime:
+        key = (service.pk, day, which)
+        if key not in self._cutoffs:
+            self._cutoffs[key] = deadlines.cutoff_for(
+                self._rule(service, which), day, service_start=service.start_time, holidays=self.holidays
+            )
+        return self._cutoffs[key]
+
     def booking_cutoff(self, service: Service, day: dt.date) -> dt.datetime:
-        return deadlines.cutoff_for(
-            self._rule(service, "booking"), day, service_start=service.start_time, holidays=self.holidays
-        )
+        return self._cutoff(service, day, "booking")
 
     def cancel_cutoff(self, service: Service, day: dt.date) -> dt.datetime:
-        return deadlines.cutoff_for(
-            self._rule(service, "cancel"), day, service_start=service.start_time, holidays=self.holidays
-        )
+        return self._cutoff(service, day, "cancel")
+
+
+INSCRIPTION_RELATED = ("service__etablissement", "service__booking_rule", "service__cancel_rule", "responsable")
 
 
 def load_child_context(
-    enfant: Enfant, first: dt.date, last: dt.date, *, service_ids: set[int] | None = None, lock_cells: bool = False
+    enfant: Enfant,
+    first: dt.date,
+    last: dt.date,
+    *,
+    service_ids: set[int] | None = None,
+    lock_cells: bool = False,
+    inscriptions: list[Inscription] | None = None,
 ) -> ChildContext:
     """Three queries: inscriptions (with services and rules), closures, cells.
 
     `enfant` must come with ENFANT_RELATED selected (else the rule lookup adds queries).
+    A page that already loaded the child's inscriptions (with INSCRIPTION_RELATED) passes
+    them in, and saves the first query.
     """
-    inscriptions_qs = (
-        Inscription.objects.filter(enfant=enfant, start_date__lte=last, end_date__gte=first)
-        .select_related("service__etablissement", "service__booking_rule", "service__cancel_rule", "responsable")
-        .order_by("service__position", "service__name", "start_date")
-    )
-    if service_ids is not None:
-        inscriptions_qs = inscriptions_qs.filter(service_id__in=service_ids)
-    inscriptions = list(inscriptions_qs)
+    if inscriptions is None:
+        inscriptions_qs = (
+            Inscription.objects.filter(enfant=enfant, start_date__lte=last, end_date__gte=first)
+            .select_related(*INSCRIPTION_RELATED)
+            .order_by("service__position", "service__name", "start_date")
+        )
+        if service_ids is not None:
+            inscriptions_qs = inscriptions_qs.filter(service_id__in=service_ids)
+        inscriptions = list(inscriptions_qs)
+    else:
+        inscriptions = [
+            i
+            for i in inscriptions
+            if i.start_date <= last and i.end_date >= first and (service_ids is None or i.service_id in service_ids)
+        ]
     cells_qs = Cell.objects.filter(enfant=enfant, date__gte=first, date__lte=last)
     if service_ids is not None:
         cells_qs = cells_qs.filter(service_id__in=service_ids)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from marelle.families.models import Enfant
 from marelle.planning import deadlines
 from marelle.planning.context import ChildContext, load_child_context
-from marelle.planning.models import FREE, CellState, Service
+from marelle.planning.models import FREE, CellState, Inscription, Service
 from marelle.planning.rules import Action, allowed_actions, local_today
 
 
@@ -166,13 +166,15 @@ def month_grid(
     service_id: int | None = None,
     missing_attendance: bool = False,
     agent: bool = False,
+    inscriptions: list[Inscription] | None = None,
 ) -> MonthGrid:
-    """One child's month: 3 queries whatever the number of services or days.
+    """One child's month: 3 queries whatever the number of services or days (2 when the
+    page passes the child's `inscriptions`, loaded with `context.INSCRIPTION_RELATED`).
 
     `enfant` must be loaded with `context.ENFANT_RELATED` selected.
     """
     first, last = month_bounds(year, month)
-    ctx = load_child_context(enfant, first, last)
+    ctx = load_child_context(enfant, first, last, inscriptions=inscriptions)
     today = local_today(now)
     days = [
         GridDay(

@@ -15,7 +15,6 @@ from collections import Counter
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -39,6 +38,7 @@ from marelle.portal.forms_planning import (
     parse_cell_key,
     parse_month,
 )
+from marelle.portal.planning_html import cell_html, row_html
 from marelle.portal.views.family import child_card_context
 
 ACTION_LABELS = {
@@ -165,7 +165,7 @@ class PlanningView(ParentRequiredMixin, View):
                 {
                     "service": r.service,
                     "responsable": r.responsable,
-                    "cells": list(zip(grid.days, r.cells, strict=True)),
+                    "cells_html": row_html(list(zip(grid.days, r.cells, strict=True)), r.service.name),
                 }
                 for r in grid.rows
             ],
@@ -289,7 +289,7 @@ class PlanningActionView(ParentRequiredMixin, View):
         if is_fetch(request):
             keys = form.cleaned_data.get("cells") or []
             fragments = {
-                item["cell"].key: render_to_string("portal/planning/_cell.html", item, request=request)
+                item["cell"].key: cell_html(item["cell"], item["day"], item["service_name"])
                 for item in cell_contexts(enfant, keys, now)
             }
             return JsonResponse(

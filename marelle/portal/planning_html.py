@@ -1,0 +1,40 @@
+"""The planning grid's cell markup, built in Python.
+
+A month has up to 31 × services cells: rendered through a template `{% include %}` each,
+they were most of the page's CPU time. The same function serves the full grid and the
+fragments returned after an action, so both always match.
+"""
+
+from __future__ import annotations
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from marelle.planning.selectors import GridCell, GridDay
+
+
+def cell_html(cell: GridCell, day: GridDay, service_name: str) -> SafeString:
+    classes = ["cell", cell.css]
+    if day.is_weekend:
+        classes.append("is-weekend")
+    if day.is_today:
+        classes.append("is-today")
+    title = cell.label
+    if cell.hint and cell.state != "closed":
+        title = f"{title} — {cell.hint}"
+    key = escape(cell.key)
+    pick_label = _("Sélectionner %(name)s, %(day)s") % {"name": service_name, "day": day.long_label}
+    return mark_safe(  # noqa: S308 - every interpolated value is escaped above or here
+        f'<td class="{escape(" ".join(classes))}" data-key="{key}" data-date="{cell.date.isoformat()}">'
+        f'<button type="submit" form="cell-form" name="cellule" value="{key}" class="cell__btn" '
+        f'data-actions="{escape(" ".join(cell.actions))}" '
+        f'aria-label="{escape(service_name)}, {escape(day.long_label)} : {escape(title)}" title="{escape(title)}">'
+        f'<span aria-hidden="true">{escape(cell.symbol)}</span></button>'
+        f'<input type="checkbox" form="bulk-form" name="cells" value="{key}" class="cell__pick"'
+        f'{"" if cell.actions else " disabled"} aria-label="{escape(pick_label)}"></td>'
+    )
+
+
+def row_html(cells: list[tuple[GridDay, GridCell]], service_name: str) -> SafeString:
+    return mark_safe("".join(cell_html(cell, day, service_name) for day, cell in cells))  # noqa: S308
