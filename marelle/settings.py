@@ -154,6 +154,21 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 PLANNING_CAPACITY_LOCK = env_bool("PLANNING_CAPACITY_LOCK", True)
 PLANNING_RACE_DELAY_SECONDS = float(os.environ.get("PLANNING_RACE_DELAY_SECONDS", "0") or 0)
 
+# Records of children who left are purged this many years after they left (purge_departed).
+RETENTION_YEARS = env_int("RETENTION_YEARS", 3)
+if RETENTION_YEARS < 1:
+    raise ImproperlyConfigured(f"RETENTION_YEARS must be at least 1, got {RETENTION_YEARS}")
+# RGAA: without a valid audit the law's wording is "non conforme"; set "partiellement" or
+# "totalement" once an audit has measured it (shown in every page's footer).
+ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "non")
+if ACCESSIBILITY_STATUS not in {"non", "partiellement", "totalement"}:
+    raise ImproperlyConfigured(
+        f"ACCESSIBILITY_STATUS must be non, partiellement or totalement, got {ACCESSIBILITY_STATUS!r}"
+    )
+ACCESSIBILITY_AUDIT = os.environ.get("ACCESSIBILITY_AUDIT", "")  # e.g. "audit RGAA 4.1.2 du 12/03/2027 par …"
+# Where to write about accessibility or personal data; empty: the pages send people to their mairie.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -195,6 +210,17 @@ def email_settings(url: str) -> dict[str, object]:
 
 globals().update(email_settings(os.environ.get("EMAIL_URL", f"file://{BASE_DIR / 'var' / 'mail'}")))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marelle <ne-pas-repondre@marelle.local>")
+
+# REDIS_URL: a cache shared by every app server; sessions are then read from it (no query
+# per page) and written through to the database. Without it, sessions stay in the database:
+# a per-process cache would let a session survive its logout in another worker.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

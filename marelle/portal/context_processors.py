@@ -2,12 +2,19 @@ from __future__ import annotations
 
 from functools import cache
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 from marelle.families.selectors import responsable_for
 
 DEFAULT_ACCENT = "#1f5f8b"
+ACCESSIBILITY_LABELS = {
+    "non": _("non conforme"),
+    "partiellement": _("partiellement conforme"),
+    "totalement": _("totalement conforme"),
+}
 
 
 def portal(request) -> dict:
@@ -26,4 +33,6 @@ def portal(request) -> dict:
     return {
         "portal_commune": SimpleLazyObject(commune),
         "accent": SimpleLazyObject(lambda: commune().colour if commune() else DEFAULT_ACCENT),
+        # RGAA asks for the conformity status in every page's footer.
+        "accessibility_status": ACCESSIBILITY_LABELS[settings.ACCESSIBILITY_STATUS],
     }

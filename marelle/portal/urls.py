@@ -7,6 +7,8 @@ app_name = "portal"
 
 urlpatterns = [
     path("", public.landing, name="landing"),
+    path("accessibilite/", public.AccessibiliteView.as_view(), name="accessibilite"),
+    path("donnees-personnelles/", public.DonneesPersonnellesView.as_view(), name="donnees_personnelles"),
     path("c/<slug:slug>/", auth.LoginView.as_view(), name="commune"),
     path("portail/", auth.LoginView.as_view(), name="login"),
     path("portail/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
@@ -34,6 +36,7 @@ urlpatterns = [
     ),
     path("portail/accueil/", family.AccueilView.as_view(), name="accueil"),
     path("portail/compte/", family.CompteView.as_view(), name="compte"),
+    path("portail/compte/export/", family.ExportView.as_view(), name="export"),
     path("portail/enfants/", family.EnfantsView.as_view(), name="enfants"),
     path("portail/enfants/<int:pk>/", family.EnfantView.as_view(), name="enfant"),
     path("portail/releve/", family.ReleveView.as_view(), name="releve"),

@@ -98,3 +98,39 @@ def test_keyboard_user_reaches_the_content_by_the_skip_link(page, live_server, d
     assert skip.is_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#contenu"
+
+
+def test_legal_pages_from_the_footer_and_the_export_button(page, live_server, demo):
+    page.goto(live_server.url + "/")
+    footer = page.get_by_role("contentinfo")
+    footer.get_by_role("link", name="Accessibilité : non conforme").click()
+    page.wait_for_url("**/accessibilite/")
+    assert page.get_by_role("heading", name="Déclaration d'accessibilité", level=1).is_visible()
+    assert page.get_by_role("heading", name="Voies de recours").is_visible()
+    shot(page, "1280-accessibilite")
+    assert serious_violations(page) == []
+
+    page.get_by_role("contentinfo").get_by_role("link", name="Données personnelles").click()
+    page.wait_for_url("**/donnees-personnelles/")
+    assert page.get_by_role("heading", name="Vos droits").is_visible()
+    assert serious_violations(page) == []
+
+    page.goto(live_server.url + "/portail/")
+    page.get_by_label("Identifiant").fill("ztest@example.org")
+    page.get_by_label("Mot de passe").fill("marelle-demo")
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url("**/portail/accueil/")
+    page.get_by_role("link", name="Mon compte", exact=True).click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger les données de ma famille").click()
+    assert download_info.value.suggested_filename.startswith("marelle-famille-381623867924-")
+    shot(page, "1280-compte")
+    assert serious_violations(page) == []
+
+
+def test_legal_pages_at_375px(phone_page, live_server, demo):
+    for url in ["/accessibilite/", "/donnees-personnelles/"]:
+        phone_page.goto(live_server.url + url)
+        assert no_horizontal_scroll(phone_page), url
+        assert serious_violations(phone_page) == [], url
+    shot(phone_page, "375-donnees-personnelles")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
 from marelle.billing.selectors import balance_on, statement, unpaid_invoices
+from marelle.families.export import export_filename, family_export
 from marelle.families.selectors import enfant_for, enfants_for, famille_for, responsable_for
 from marelle.families.services import responsable_update_contact
 from marelle.messaging.selectors import inbox, unread_count
@@ -107,6 +109,19 @@ class CompteView(ResponsableRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Vos coordonnées ont été enregistrées."))
         return redirect("portal:compte")
+
+
+class ExportView(ResponsableRequiredMixin, View):
+    """Télécharger les données de ma famille (RGPD): a ZIP of the logged-in family's data only."""
+
+    def get(self, request):
+        famille = famille_for(request.user)
+        now = timezone.now()
+        content = family_export(famille=famille, actor=request.user, now=now)
+        response = HttpResponse(content, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{export_filename(famille, now=now)}"'
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class ReleveView(ResponsableRequiredMixin, TemplateView):
