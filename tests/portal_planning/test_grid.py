@@ -113,11 +113,24 @@ def enrol(world, n):
 @pytest.mark.parametrize(("services", "mois"), [(1, "2027-02"), (4, "2027-02"), (1, "2026-12"), (4, "2026-12")])
 def test_page_query_count_is_constant(alice_client, world, django_assert_max_num_queries, services, mois):
     enrol(world, services)
-    # session, user, responsable, enfant, the card (responsables, inscriptions), the grid (3)
-    with django_assert_max_num_queries(9):
+    # session, user, responsable, enfant, inscriptions (card and grid), closures, cells
+    with django_assert_max_num_queries(7):
         response = alice_client.get(url(world.enfant, mois=mois))
     assert response.status_code == 200
     assert response.content.decode().count('<th scope="row" class="col-service">') == services
+
+
+@pytest.mark.parametrize(("services", "mois"), [(1, "2027-02"), (4, "2026-12")])
+def test_page_takes_six_queries_with_a_shared_session_cache(
+    alice_client, world, settings, django_assert_max_num_queries, services, mois
+):
+    """Production runs with REDIS_URL: the session is read from the cache, not the database."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    enrol(world, services)
+    alice_client.force_login(world.alice.user)  # a session written through to the cache
+    with django_assert_max_num_queries(6):
+        response = alice_client.get(url(world.enfant, mois=mois))
+    assert response.status_code == 200
 
 
 def test_mangled_filters_are_ignored(alice_client, world, garderie, cantine):

@@ -16,6 +16,7 @@ from marelle.families.selectors import enfant_for, enfants_for, famille_for, res
 from marelle.families.services import responsable_update_contact
 from marelle.messaging.selectors import inbox, unread_count
 from marelle.messaging.services import message_mark_read
+from marelle.planning.context import INSCRIPTION_RELATED
 from marelle.planning.models import Inscription
 from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.forms import ContactForm
@@ -49,21 +50,31 @@ class EnfantsView(ResponsableRequiredMixin, TemplateView):
         )
 
 
-def child_card_context(enfant, today) -> dict:
-    """What portal/enfant.html's card needs; the planning page extends that template."""
-    famille = enfant.famille
-    # Current and coming enrolments: a past school year's services are no longer bookable.
-    inscriptions = (
-        Inscription.objects.filter(enfant=enfant, end_date__gte=today)
-        .select_related("service__etablissement", "responsable", "school_year")
+def child_inscriptions(enfant, since) -> list[Inscription]:
+    """The child's enrolments still running on `since`, with what the card and the grid need."""
+    return list(
+        Inscription.objects.filter(enfant=enfant, end_date__gte=since)
+        .select_related(*INSCRIPTION_RELATED, "school_year")
         .order_by("school_year__start_date", "service__position", "service__name")
     )
+
+
+def child_card_context(enfant, today, inscriptions: list[Inscription] | None = None) -> dict:
+    """What portal/enfant.html's card needs; the planning page extends that template and
+    passes the inscriptions it loaded for the grid, so that the card costs no query."""
+    famille = enfant.famille
+    if inscriptions is None:
+        inscriptions = child_inscriptions(enfant, today)
+    # Current and coming enrolments: a past school year's services are no longer bookable.
+    current = [i for i in inscriptions if i.end_date >= today]
+    # "Nom du responsable": who pays for this child's services, as in the guide's card.
+    payers = list({i.responsable_id: i.responsable for i in current}.values())
     return {
         "enfant": enfant,
         "famille": famille,
         "age": enfant.age_on(today),
-        "responsables": list(famille.responsables.all()),
-        "inscriptions": list(inscriptions),
+        "responsables": payers or list(famille.responsables.all()),
+        "inscriptions": current,
         "today": today,
     }
 

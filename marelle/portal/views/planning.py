@@ -39,7 +39,7 @@ from marelle.portal.forms_planning import (
     parse_month,
 )
 from marelle.portal.planning_html import cell_html, row_html
-from marelle.portal.views.family import child_card_context
+from marelle.portal.views.family import child_card_context, child_inscriptions
 
 ACTION_LABELS = {
     Action.BOOK: gettext_lazy("Demande de réservation"),
@@ -147,11 +147,13 @@ class PlanningView(ParentRequiredMixin, View):
         today = local_today(now)
         first = parse_month(request.GET.get("mois"), today.replace(day=1))
         filters = PlanningFilterForm(request.GET).filters()
+        inscriptions = child_inscriptions(enfant, min(today, first))
         grid = month_grid(
             enfant,
             first.year,
             first.month,
             now=now,
+            inscriptions=inscriptions,
             etablissement_id=filters["etablissement"],
             service_id=filters["service"],
             missing_attendance=bool(filters["pointage"]),
@@ -159,7 +161,7 @@ class PlanningView(ParentRequiredMixin, View):
         mois = month_param(grid.first)
         weeks = sorted({d.date - dt.timedelta(days=d.date.weekday()) for d in grid.days})
         context = {
-            **child_card_context(enfant, today),
+            **child_card_context(enfant, today, inscriptions),
             "grid": grid,
             "rows": [
                 {
