@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
 
-from marelle.families.models import Responsable
+from marelle.backoffice import services_familles
+from marelle.families.models import Enfant, Famille, Responsable
 from marelle.planning.models import FREE, WEEKDAY_LABELS, CellState, Demande, Inscription, Service
 from marelle.territory.models import Closure, Commune, DayType, Etablissement, SchoolYear
 
@@ -199,6 +203,18 @@ class ClosureForm(forms.ModelForm):
         return data
 
 
+class ClosureDeleteForm(forms.Form):
+    restore = forms.BooleanField(
+        required=False,
+        label=_("Rétablir les réservations"),
+        help_text=_(
+            "Les jours réservés avant la fermeture redeviennent « Réservé » et les familles sont prévenues ; "
+            "les demandes qu'elle avait refusées redeviennent « Libre ». Sans cette case, les jours restent "
+            "en « Fermeture »."
+        ),
+    )
+
+
 class ImportForm(forms.Form):
     school_year = forms.ModelChoiceField(queryset=SchoolYear.objects.none(), label=_("Année scolaire"))
     what = forms.ChoiceField(
@@ -262,3 +278,131 @@ class OtpTokenForm(forms.Form):
         min_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),
     )
+
+
+# Characters a SEPA mandate reference (RUM) may hold.
+RUM_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9/?:().,'+ -]{1,35}$",
+    _("La RUM ne contient que des lettres, chiffres, espaces et / - ? : ( ) . , ' +"),
+)
+
+
+class VersionedForm(forms.ModelForm):
+    """An edit form that carries the fingerprint of the values it was shown with."""
+
+    edit_fields: tuple[str, ...] = ()
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = services_familles.version_of(self.instance, self.edit_fields)
+
+
+class FamilleEditForm(VersionedForm):
+    """Contact details, quotient familial and the SEPA mandate."""
+
+    edit_fields = services_familles.FAMILLE_FIELDS
+
+    class Meta:
+        model = Famille
+        fields = list(services_familles.FAMILLE_FIELDS)
+        widgets = {
+            "qf_valid_from": DATE_WIDGET,
+            "qf_valid_until": DATE_WIDGET,
+            "mandate_signed_on": DATE_WIDGET,
+            "iban": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        }
+        labels = {"direct_debit": _("Prélèvement automatique (mandat SEPA)")}
+        help_texts = {
+            "iban": _("Espaces acceptés, par exemple FR76 3000 6000 0112 3456 7890 189."),
+            "bic": _("Laissé vide, il est déduit de l'IBAN quand c'est possible."),
+        }
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["mandate_reference"].validators.append(RUM_VALIDATOR)
+
+    def clean_iban(self) -> str:
+        value = self.cleaned_data["iban"].strip()
+        if not value:
+            return ""
+        try:
+            return IBAN(value).compact
+        except SchwiftyException:
+            raise forms.ValidationError(_("Cet IBAN n'est pas valide (vérifiez les chiffres et la clé).")) from None
+
+    def clean_bic(self) -> str:
+        value = self.cleaned_data["bic"].strip().upper()
+        if not value:
+            return ""
+        try:
+            return BIC(value).compact
+        except SchwiftyException:
+            raise forms.ValidationError(_("Ce BIC n'est pas valide.")) from None
+
+    def clean_mandate_signed_on(self):
+        day = self.cleaned_data["mandate_signed_on"]
+        if day and day > self.today:
+            raise forms.ValidationError(_("La date de signature ne peut pas être dans le futur."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("qf_valid_from"), data.get("qf_valid_until")
+        if start and end and end < start:
+            self.add_error("qf_valid_until", _("La fin de validité précède le début."))
+        if data.get("quotient_familial") is not None and not start:
+            self.add_error("qf_valid_from", _("Indiquez à partir de quand ce quotient familial est valable."))
+        iban = data.get("iban")
+        if iban and not data.get("bic") and "bic" not in self.errors:
+            bic = IBAN(iban).bic
+            if bic is not None:
+                data["bic"] = bic.compact
+                self.instance.bic = data["bic"]
+        if data.get("direct_debit"):
+            required = {
+                "iban": _("L'IBAN est obligatoire pour le prélèvement."),
+                "mandate_reference": _("La RUM est obligatoire pour le prélèvement."),
+                "mandate_signed_on": _("La date de signature du mandat est obligatoire pour le prélèvement."),
+            }
+            for name, message in required.items():
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        return data
+
+
+class ResponsableEditForm(VersionedForm):
+    edit_fields = services_familles.RESPONSABLE_FIELDS
+
+    class Meta:
+        model = Responsable
+        fields = list(services_familles.RESPONSABLE_FIELDS)
+        help_texts = {
+            "email": _("Adresse de contact. L'identifiant de connexion du responsable ne change pas."),
+        }
+
+
+class EnfantEditForm(VersionedForm):
+    edit_fields = services_familles.ENFANT_FIELDS
+
+    class Meta:
+        model = Enfant
+        fields = list(services_familles.ENFANT_FIELDS)
+        widgets = {
+            "left_on": DATE_WIDGET,
+            "allergies": forms.Textarea(attrs={"rows": 3}),
+            "authorized_pickup": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"etablissement": _("École"), "left_on": _("Parti le (vide = toujours inscrit)")}
+        help_texts = {
+            "allergies": _("Données de santé : visibles seulement des agents et sur la feuille de pointage."),
+            "authorized_pickup": _("Une personne par ligne, avec son lien et son téléphone."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the family's commune's schools.
+        self.fields["etablissement"].queryset = Etablissement.objects.filter(
+            commune_id=self.instance.famille.commune_id
+        )

@@ -9,6 +9,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from marelle.planning.models import CellState, Demande
+from marelle.territory.models import Closure
 from tests import factories as f
 from tests.backoffice.conftest import DAY
 
@@ -27,6 +28,12 @@ LIST_URLS = [
 OBJECT_URLS = {
     "demande": lambda w, b: reverse("backoffice:demande", args=[b.other_demande.pk]),
     "famille": lambda w, b: reverse("backoffice:famille", args=[w.other_famille.pk]),
+    "famille_edit": lambda w, b: reverse("backoffice:famille_edit", args=[w.other_famille.pk]),
+    "responsable_edit": lambda w, b: reverse("backoffice:responsable_edit", args=[w.bob.pk]),
+    "enfant_edit": lambda w, b: reverse("backoffice:enfant_edit", args=[w.other_enfant.pk]),
+    "closure_delete": lambda w, b: reverse(
+        "backoffice:closure_delete", args=[f.ClosureFactory(commune=w.other_commune).pk]
+    ),
     "enfant_planning": lambda w, b: reverse("backoffice:enfant_planning", args=[w.other_enfant.pk]),
     "inscription_create": lambda w, b: reverse("backoffice:inscription_create", args=[w.other_enfant.pk]),
     "contrat_create": lambda w, b: reverse("backoffice:contrat_create", args=[b.other_inscription.pk]),
@@ -41,8 +48,14 @@ OBJECT_URLS = {
 @pytest.mark.parametrize("name", sorted(OBJECT_URLS))
 def test_agent_of_commune_a_gets_404_for_each_object_of_commune_b(agent_client, world, bo, name, method):
     url = OBJECT_URLS[name](world, bo)
-    response = getattr(agent_client, method)(url, {"reason": "x", "action": "close", "form": "closure"})
+    response = getattr(agent_client, method)(
+        url, {"reason": "x", "action": "close", "form": "closure", "restore": "on", "address": "ailleurs"}
+    )
     assert response.status_code == 404
+    if method == "post":  # and nothing was written
+        world.other_famille.refresh_from_db()
+        assert world.other_famille.address != "ailleurs"
+        assert Closure.objects.filter(commune=world.other_commune).exists() == (name == "closure_delete")
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_URLS))

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from marelle.backoffice.services_familles import famille_update
 from marelle.planning.models import Cell, CellState
 from marelle.planning.rules import Action, local_today
 from marelle.planning.services import demande_submit
@@ -170,19 +171,36 @@ def test_pointage_on_a_phone(phone_page, live_server, world):
     shot(page, "pointage_phone_closed")
 
 
-@pytest.mark.parametrize("name", ["dashboard", "demandes", "pointage_sheet", "famille", "effectifs"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "dashboard",
+        "demandes",
+        "pointage_sheet",
+        "famille",
+        "effectifs",
+        "famille_edit",
+        "enfant_edit",
+        "closure_delete",
+    ],
+)
 def test_axe_finds_no_serious_violation(page, live_server, world, setup, name):
     now = timezone.now()
     day = next_weekday(local_today(now), 10)
     demande_submit(actor=world.alice.user, enfant=world.enfant, action=Action.BOOK, cells=[(setup.pk, day)], now=now)
     today = local_today(now)
     f.CellFactory(enfant=world.enfant, service=setup, date=today, state=CellState.BOOKED)
+    # A change in the family's history, with its before/after list.
+    famille_update(actor=world.agent.user, famille=world.famille, values={"address": "2 rue Basse", "phone": "01"})
     urls = {
         "dashboard": reverse("backoffice:dashboard"),
         "demandes": reverse("backoffice:demandes"),
         "pointage_sheet": reverse("backoffice:pointage_sheet", args=[setup.pk, today.isoformat()]),
         "famille": reverse("backoffice:famille", args=[world.famille.pk]),
         "effectifs": reverse("backoffice:effectifs"),
+        "famille_edit": reverse("backoffice:famille_edit", args=[world.famille.pk]),
+        "enfant_edit": reverse("backoffice:enfant_edit", args=[world.enfant.pk]),
+        "closure_delete": reverse("backoffice:closure_delete", args=[f.ClosureFactory(commune=world.commune).pk]),
     }
     login(page, live_server, world.agent.user)
     page.goto(live_server.url + urls[name])

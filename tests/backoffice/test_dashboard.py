@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import time_machine
 from django.urls import reverse
 
+from marelle.backoffice.selectors import unpaid_summary
+from marelle.billing.models import Facture
+from marelle.billing.selectors import unpaid_invoices
 from marelle.planning.models import CellState, Demande
 from tests import factories as f
 from tests.backoffice.conftest import DAY, make_pending_demande
+from tests.billing.factories import FactureFactory, PaymentFactory
 
 
 def test_dashboard_counts_pending_demandes_late_absences_and_headcounts(agent_client, world, bo):
@@ -30,3 +35,34 @@ def test_dashboard_counts_pending_demandes_late_absences_and_headcounts(agent_cl
     assert row[ctx["days"].index(DAY + dt.timedelta(days=3))] == 1
     # Another commune's demande is not counted.
     assert Demande.objects.filter(status=Demande.Status.PENDING).count() == 3
+
+
+def test_unpaid_total_of_the_agents_communes_in_one_query(agent_client, world, django_assert_num_queries):
+    """What remains due on issued invoices, like billing.selectors.unpaid_invoices per family."""
+    fam, other = world.famille, world.other_famille
+    partly = FactureFactory(famille=fam, responsable=world.alice, total=Decimal("86.40"))
+    PaymentFactory(famille=fam, facture=partly, amount=Decimal("30.00"))
+    PaymentFactory(famille=fam, facture=partly, amount=Decimal("6.40"))
+    FactureFactory(famille=fam, responsable=world.alice, total=Decimal("12.10"))
+    paid = FactureFactory(famille=fam, responsable=world.alice, total=Decimal("20.00"))
+    PaymentFactory(famille=fam, facture=paid, amount=Decimal("20.00"))
+    FactureFactory(famille=fam, responsable=world.alice, total=Decimal("99.00"), status=Facture.Status.CANCELLED)
+    second = f.FamilleFactory(commune=world.commune)
+    FactureFactory(famille=second, total=Decimal("5.00"))
+    FactureFactory(famille=other, responsable=world.bob, total=Decimal("1000.00"))  # another commune
+
+    with django_assert_num_queries(1):
+        unpaid = unpaid_summary([world.commune.pk])
+    assert unpaid.total == Decimal("67.10")  # 50.00 + 12.10 + 5.00
+    assert (unpaid.invoices, unpaid.familles) == (3, 2)
+    per_family = sum(i.remaining for fam_ in (fam, second) for i in unpaid_invoices(fam_))
+    assert unpaid.total == per_family
+
+    response = agent_client.get(reverse("backoffice:dashboard"))
+    assert response.context["unpaid"] == unpaid
+    assert "67,10 €" in response.content.decode()
+
+
+def test_unpaid_total_is_zero_without_invoices(agent_client, world):
+    unpaid = agent_client.get(reverse("backoffice:dashboard")).context["unpaid"]
+    assert (unpaid.total, unpaid.invoices, unpaid.familles) == (Decimal("0.00"), 0, 0)

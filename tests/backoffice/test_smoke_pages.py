@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests import factories as f
 from tests.backoffice.conftest import DAY, make_pending_demande
 
 
@@ -31,6 +32,10 @@ def test_object_pages_render(agent_client, world, bo):
         reverse("backoffice:effectifs_liste", args=[bo.cantine.pk, DAY.isoformat()]),
         reverse("backoffice:effectifs") + "?du=2026-12-01&au=2026-12-31",
         reverse("backoffice:familles") + "?q=ztest",
+        reverse("backoffice:famille_edit", args=[world.famille.pk]),
+        reverse("backoffice:responsable_edit", args=[world.alice.pk]),
+        reverse("backoffice:enfant_edit", args=[world.enfant.pk]),
+        reverse("backoffice:closure_delete", args=[f.ClosureFactory(commune=world.commune).pk]),
     ]
     for url in urls:
         response = agent_client.get(url)

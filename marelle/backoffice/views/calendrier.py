@@ -11,8 +11,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from marelle.audit.services import log_action
+from marelle.backoffice import services_calendrier
 from marelle.backoffice.access import agent_view
-from marelle.backoffice.forms import ClosureForm, DayTypeForm, ImportForm
+from marelle.backoffice.forms import ClosureDeleteForm, ClosureForm, DayTypeForm, ImportForm
 from marelle.backoffice.scoping import agent_communes, get_scoped_or_404
 from marelle.backoffice.views.common import now
 from marelle.planning.services import closure_apply
@@ -121,5 +122,54 @@ def commune(request, pk: int):
             "day_type_form": day_type_form,
             "closure_form": closure_form,
             "import_form": import_form,
+        },
+    )
+
+
+@agent_view
+@require_http_methods(["GET", "POST"])
+def closure_delete(request, pk: int):
+    """Confirm, then delete a closure (manual or imported), restoring its bookings if asked."""
+    closure = get_scoped_or_404(
+        Closure.objects.select_related("commune", "day_type", "etablissement").prefetch_related("services"),
+        request.user,
+        "commune",
+        pk=pk,
+    )
+    back = reverse("backoffice:calendrier_commune", args=[closure.commune_id])
+    form = ClosureDeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        result = services_calendrier.closure_delete(
+            actor=request.user, closure=closure, restore=form.cleaned_data["restore"], now=now()
+        )
+        if result is None:
+            messages.info(request, _("Cette fermeture avait déjà été supprimée."))
+            return redirect(back)
+        messages.success(request, _("Fermeture supprimée : %(c)s.") % {"c": result.label})
+        if result.restored or result.freed:
+            messages.info(
+                request,
+                _("%(restored)d réservation(s) rétablie(s), %(freed)d case(s) remise(s) à « Libre ».")
+                % {"restored": result.restored, "freed": result.freed},
+            )
+        if result.kept:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)d case reste en « Fermeture » : changez-la en mode agent si besoin.",
+                    "%(n)d cases restent en « Fermeture » : changez-les en mode agent si besoin.",
+                    result.kept,
+                )
+                % {"n": result.kept},
+            )
+        return redirect(back)
+    return render(
+        request,
+        "backoffice/closure_delete.html",
+        {
+            "closure": closure,
+            "form": form,
+            "back": back,
+            "closed": services_calendrier.closed_cells(closure).count(),
         },
     )

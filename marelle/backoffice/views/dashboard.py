@@ -4,7 +4,8 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from marelle.backoffice.access import agent_view
-from marelle.backoffice.scoping import scoped
+from marelle.backoffice.scoping import agent_commune_ids, scoped
+from marelle.backoffice.selectors import unpaid_summary
 from marelle.backoffice.views.common import school_days, today
 from marelle.planning.headcounts import headcounts
 from marelle.planning.models import Demande, Service
@@ -31,6 +32,7 @@ def dashboard(request):
             "today": today(),
             "table": table,
             "day_totals": [heads.by_day.get(d, 0) for d in days],
+            "unpaid": unpaid_summary(agent_commune_ids(request.user)),
         },
     )
 

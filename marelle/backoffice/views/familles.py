@@ -11,11 +11,20 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from marelle.audit.models import LogEntry
+from marelle.backoffice import services_familles
 from marelle.backoffice.access import agent_view
-from marelle.backoffice.forms import CellStateForm, FamilleSearchForm
+from marelle.backoffice.forms import (
+    CellStateForm,
+    EnfantEditForm,
+    FamilleEditForm,
+    FamilleSearchForm,
+    ResponsableEditForm,
+)
 from marelle.backoffice.scoping import get_scoped_or_404, scoped
 from marelle.backoffice.views.common import now, today
 from marelle.families.models import Enfant, Famille, Responsable
@@ -78,7 +87,13 @@ def detail(request, pk: int):
     return render(
         request,
         "backoffice/famille.html",
-        {"famille": famille, "demandes": demandes, "history": _history(famille)},
+        {
+            "famille": famille,
+            "demandes": demandes,
+            "history": _history(famille),
+            "iban_masked": services_familles.mask_iban(famille.iban),
+            "today": today(),
+        },
     )
 
 
@@ -112,9 +127,14 @@ def _history(famille: Famille) -> list[dict]:
             }
             for c in cell_changes
         ),
-        ({"at": e.at, "actor": e.actor, "what": e.action, "reason": ""} for e in logs),
+        ({"at": e.at, "actor": e.actor, "what": e.action, "reason": "", "changes": _log_changes(e)} for e in logs),
     )
     return sorted(entries, key=lambda e: e["at"], reverse=True)[:HISTORY]
+
+
+def _log_changes(entry: LogEntry) -> list[dict]:
+    changes = entry.data.get("changes") if isinstance(entry.data, dict) else None
+    return changes if isinstance(changes, list) else []
 
 
 def _state_label(state: str) -> str:
@@ -178,3 +198,128 @@ def planning(request, pk: int):
         "backoffice/enfant_planning.html",
         {"enfant": enfant, "grid": grid, "form": form, "mois": f"{year:04d}-{month:02d}", "selected": selected},
     )
+
+
+def _edit(request, *, make_form, save, famille_id: int, title: str, template_context: dict):
+    """The shared GET/POST of the three edit pages: validate, save through the service
+    (which audits), back to the family page. If someone saved the record since the form
+    was shown, nothing is saved and the form comes back with the agent's input and the
+    current version, to check and save again."""
+    form = make_form(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = save(form.cleaned_data, form.cleaned_data["version"] or None)
+        except services_familles.StaleEdit:
+            messages.error(
+                request,
+                _(
+                    "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous l'avez ouverte : "
+                    "rien n'a été enregistré. Vérifiez les valeurs (l'historique de la famille montre "
+                    "le changement) et enregistrez à nouveau."
+                ),
+            )
+            data = request.POST.copy()
+            data["version"] = form.fields["version"].initial
+            form = make_form(data)
+        else:
+            if changes:
+                messages.success(
+                    request,
+                    _("Modifications enregistrées : %(fields)s.") % {"fields": ", ".join(c.label for c in changes)},
+                )
+            else:
+                messages.info(request, _("Aucune modification."))
+            return redirect("backoffice:famille", famille_id)
+    return render(
+        request,
+        "backoffice/fiche_form.html",
+        {"form": form, "title": title, "famille_id": famille_id, **template_context},
+    )
+
+
+def _posted(request):
+    """The POST data, even when empty (every box unticked), else None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _values(cleaned_data: dict, fields: tuple[str, ...]) -> dict:
+    return {name: cleaned_data[name] for name in fields if name in cleaned_data}
+
+
+@agent_view
+@require_http_methods(["GET", "POST"])
+def famille_edit(request, pk: int):
+    famille = get_scoped_or_404(Famille.objects.all(), request.user, "commune", pk=pk)
+    return _edit(
+        request,
+        make_form=lambda data: FamilleEditForm(data, instance=famille, today=today()),
+        save=lambda data, version: services_familles.famille_update(
+            actor=request.user,
+            famille=famille,
+            values=_values(data, services_familles.FAMILLE_FIELDS),
+            version=version,
+        ),
+        famille_id=famille.pk,
+        title=_("Famille n° %(n)s : coordonnées, quotient familial, prélèvement") % {"n": famille.numero},
+        template_context={"sections": FAMILLE_SECTIONS},
+    )
+
+
+@agent_view
+@require_http_methods(["GET", "POST"])
+def responsable_edit(request, pk: int):
+    responsable = get_scoped_or_404(Responsable.objects.all(), request.user, "famille__commune", pk=pk)
+    return _edit(
+        request,
+        make_form=lambda data: ResponsableEditForm(data, instance=responsable),
+        save=lambda data, version: services_familles.responsable_update(
+            actor=request.user,
+            responsable=responsable,
+            values=_values(data, services_familles.RESPONSABLE_FIELDS),
+            version=version,
+        ),
+        famille_id=responsable.famille_id,
+        title=_("Responsable : %(name)s") % {"name": responsable.display_name},
+        template_context={},
+    )
+
+
+@agent_view
+@require_http_methods(["GET", "POST"])
+def enfant_edit(request, pk: int):
+    enfant = get_scoped_or_404(Enfant.objects.select_related("famille"), request.user, "famille__commune", pk=pk)
+    return _edit(
+        request,
+        make_form=lambda data: EnfantEditForm(data, instance=enfant),
+        save=lambda data, version: _enfant_save(request, enfant, data, version),
+        famille_id=enfant.famille_id,
+        title=_("Enfant : %(name)s") % {"name": f"{enfant.prenom} {enfant.nom}"},
+        template_context={},
+    )
+
+
+def _enfant_save(request, enfant: Enfant, data: dict, version: str | None):
+    changes = services_familles.enfant_update(
+        actor=request.user, enfant=enfant, values=_values(data, services_familles.ENFANT_FIELDS), version=version
+    )
+    if enfant.left_on and any(c.field == "left_on" for c in changes):
+        n = services_familles.bookings_after(enfant, enfant.left_on)
+        if n:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)d jour réservé ou demandé après le départ reste au planning : libérez-le en mode agent.",
+                    "%(n)d jours réservés ou demandés après le départ restent au planning : libérez-les en mode agent.",
+                    n,
+                )
+                % {"n": n},
+            )
+    return changes
+
+
+# The family form in fieldsets, so that a screen reader announces each group.
+FAMILLE_SECTIONS = [
+    (_lazy("Coordonnées"), ["address", "postal_code", "city", "phone", "email"]),
+    (_lazy("Quotient familial"), ["quotient_familial", "qf_valid_from", "qf_valid_until"]),
+    (_lazy("Prélèvement (mandat SEPA)"), ["direct_debit", "iban", "bic", "mandate_reference", "mandate_signed_on"]),
+]
