@@ -34,7 +34,7 @@ from marelle.planning.models import (
     parse_weekdays,
 )
 from marelle.planning.notifications import notify_familles_on_commit
-from marelle.planning.rules import CANCELLABLE, Action, Verdict, judge
+from marelle.planning.rules import CANCELLABLE, Action, Verdict, judge, local_today
 from marelle.territory.models import Closure
 
 MAX_CELLS_PER_DEMANDE = 400  # a school year of one service, twice over
@@ -393,12 +393,14 @@ def _submit_locked(
 
 
 PENDING_STATES = frozenset(CANCELLABLE)
+# What an agent decides (SPEC §5): a waiting list moves only when a place frees, in order.
+DECIDABLE_STATES = frozenset({CellState.PENDING, CellState.ABSENCE_PENDING})
 
 
 def _close_emptied_demandes(demande_ids: set[int], now: dt.datetime) -> None:
     """A pending demande whose every cell was cancelled one by one is itself cancelled."""
     still_pending = set(
-        Cell.objects.filter(demande_id__in=demande_ids, state__in=PENDING_STATES).values_list("demande_id", flat=True)
+        Cell.objects.filter(demande_id__in=demande_ids, state__in=DECIDABLE_STATES).values_list("demande_id", flat=True)
     )
     Demande.objects.filter(pk__in=demande_ids - still_pending, status=Demande.Status.PENDING).update(
         status=Demande.Status.CANCELLED, decided_at=now
@@ -417,6 +419,11 @@ def demande_cancel(*, actor, demande: Demande, now: dt.datetime) -> Demande:
         cells = list(
             Cell.objects.select_for_update().filter(demande=demande, state__in=PENDING_STATES).select_related("service")
         )
+        # As on the grid: a parent acts only on days to come (SPEC §5); an agent decides the rest.
+        if any(cell.date < local_today(now) for cell in cells):
+            raise PlanningError(
+                _("Cette demande porte sur un jour passé : elle ne peut plus être annulée."), code="past"
+            )
         for cell in cells:
             write_cell_state(
                 enfant=enfant,
@@ -440,8 +447,8 @@ def demande_cancel(*, actor, demande: Demande, now: dt.datetime) -> Demande:
 
 DECISIONS = {
     # (demande kind, accepted?) → {cell state the demande left: state after the decision}
-    (Demande.Kind.RESERVATION, True): {CellState.PENDING: CellState.BOOKED, CellState.WAITING: CellState.BOOKED},
-    (Demande.Kind.RESERVATION, False): {CellState.PENDING: CellState.REFUSED, CellState.WAITING: CellState.REFUSED},
+    (Demande.Kind.RESERVATION, True): {CellState.PENDING: CellState.BOOKED},
+    (Demande.Kind.RESERVATION, False): {CellState.PENDING: CellState.REFUSED},
     (Demande.Kind.ABSENCE, True): {CellState.ABSENCE_PENDING: CellState.ABSENCE_EXCUSED},
     (Demande.Kind.ABSENCE, False): {CellState.ABSENCE_PENDING: CellState.ABSENCE_BILLED},
 }
@@ -754,7 +761,7 @@ def closure_apply(*, actor, closure: Closure, now: dt.datetime) -> int:
         Cell.objects.bulk_update(cells, ["state", "state_since"])
         if demande_ids:
             still = set(
-                Cell.objects.filter(demande_id__in=demande_ids, state__in=PENDING_STATES).values_list(
+                Cell.objects.filter(demande_id__in=demande_ids, state__in=DECIDABLE_STATES).values_list(
                     "demande_id", flat=True
                 )
             )

@@ -20,7 +20,9 @@ def enrol(world, n):
     services = []
     for i in range(n):
         service = f.ServiceFactory(etablissement=world.etablissement, name=f"S{i}", position=i)
-        f.InscriptionFactory(enfant=world.enfant, service=service, school_year=world.school_year, responsable=world.alice)
+        f.InscriptionFactory(
+            enfant=world.enfant, service=service, school_year=world.school_year, responsable=world.alice
+        )
         f.CellFactory(enfant=world.enfant, service=service, date=dt.date(2026, 12, 14), state=CellState.BOOKED)
         f.CellFactory(enfant=world.enfant, service=service, date=dt.date(2027, 2, 15), state=CellState.BOOKED)
         services.append(service)

@@ -67,11 +67,17 @@ def test_a_freed_place_goes_to_the_waiting_list_in_order(world, garderie):
     f.CellFactory(enfant=first, service=garderie, date=MONDAY, state=CellState.BOOKED)
     f.CellFactory(enfant=f.EnfantFactory(famille=world.famille), service=garderie, date=MONDAY, state=CellState.BOOKED)
     waiting_early = f.CellFactory(
-        enfant=f.EnfantFactory(famille=world.famille), service=garderie, date=MONDAY, state=CellState.WAITING,
+        enfant=f.EnfantFactory(famille=world.famille),
+        service=garderie,
+        date=MONDAY,
+        state=CellState.WAITING,
         state_since=paris(2026, 12, 1, 8, 0),
     )
     waiting_late = f.CellFactory(
-        enfant=f.EnfantFactory(famille=world.famille), service=garderie, date=MONDAY, state=CellState.WAITING,
+        enfant=f.EnfantFactory(famille=world.famille),
+        service=garderie,
+        date=MONDAY,
+        state=CellState.WAITING,
         state_since=paris(2026, 12, 2, 8, 0),
     )
     services.cell_set_state(
@@ -97,7 +103,9 @@ def test_absence_after_deadline_waits_for_an_agent(world, cantine):
     assert state(world.enfant, cantine, MONDAY) == CellState.ABSENCE_PENDING
     assert result.demande.status == Demande.Status.PENDING
     # the agent refuses: billed absence
-    services.demande_decide(actor=world.agent.user, demande=result.demande, accept=False, comment="non justifié", now=NOW)
+    services.demande_decide(
+        actor=world.agent.user, demande=result.demande, accept=False, comment="non justifié", now=NOW
+    )
     assert state(world.enfant, cantine, MONDAY) == CellState.ABSENCE_BILLED
 
 
@@ -245,7 +253,9 @@ def test_contrat_change_keeps_the_past(world, cantine):
         inscription=inscription, weekdays="03", start_date=dt.date(2026, 12, 7), end_date=dt.date(2026, 12, 18)
     )
     services.contrat_apply(actor=world.agent.user, contrat=contrat, now=NOW)
-    services.contrat_change(actor=world.agent.user, contrat=contrat, weekdays="1", from_date=dt.date(2026, 12, 14), now=NOW)
+    services.contrat_change(
+        actor=world.agent.user, contrat=contrat, weekdays="1", from_date=dt.date(2026, 12, 14), now=NOW
+    )
     days = sorted(Cell.objects.values_list("date", flat=True))
     assert days == [dt.date(2026, 12, 7), dt.date(2026, 12, 10), dt.date(2026, 12, 15)]
 
