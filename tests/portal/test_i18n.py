@@ -27,3 +27,24 @@ def test_the_legal_pages_speak_english_too(client, db):
     assert "Accessibility: not compliant" in html and "Personal data" in html
     html = client.get("/donnees-personnelles/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "deleted 3 years after they leave" in html
+
+
+def test_the_planning_legend_and_the_back_office_speak_english(alice_client, world):
+    from tests import factories as f
+
+    mo = PO.with_suffix(".mo")
+    if not mo.exists() or mo.stat().st_mtime < PO.stat().st_mtime:
+        call_command("compilemessages", locale=["en"], verbosity=0)
+    service = f.ServiceFactory(etablissement=world.etablissement, name="CANTINE")
+    f.InscriptionFactory(enfant=world.enfant, service=service, school_year=world.school_year, responsable=world.alice)
+    url = f"/portail/enfants/{world.enfant.pk}/planning/"
+    html = alice_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in html
+    assert ">Legend</h3>" in html and "Free (bookable)" in html and "Public holiday / closure" in html
+    assert "Excused absence" in html and "Billed absence" in html and "Outside regular contract" in html
+    assert "Légende" not in html and "Absent excusé" not in html
+
+    alice_client.force_login(world.agent.user)
+    html = alice_client.get("/gestion/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Dashboard</h1>" in html and "Expected headcounts" in html
+    assert "Tableau de bord" not in html
