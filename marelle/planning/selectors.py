@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from marelle.families.models import Enfant
 from marelle.planning import deadlines
@@ -46,7 +46,15 @@ STATE_STYLES: dict[str, StateStyle] = {
 }
 LEGEND = [STATE_STYLES[s] for s in STATE_STYLES if s != FREE]
 
-DAY_ABBR = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"]
+DAY_ABBR = [
+    pgettext_lazy("jour abrégé", "Lu"),
+    pgettext_lazy("jour abrégé", "Ma"),
+    pgettext_lazy("jour abrégé", "Me"),
+    pgettext_lazy("jour abrégé", "Je"),
+    pgettext_lazy("jour abrégé", "Ve"),
+    pgettext_lazy("jour abrégé", "Sa"),
+    pgettext_lazy("jour abrégé", "Di"),
+]
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,16 @@ class MonthGrid:
     legend: list[StateStyle]
     etablissements: list[tuple[int, str]]
     services: list[tuple[int, str]]
+
+
+def grid_day(day: dt.date, today: dt.date) -> GridDay:
+    return GridDay(
+        date=day,
+        label=f"{DAY_ABBR[day.weekday()]} {day.day:02d}",
+        long_label=date_format(day, "l j F Y"),
+        is_weekend=day.weekday() >= 5,
+        is_today=day == today,
+    )
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -176,16 +194,7 @@ def month_grid(
     first, last = month_bounds(year, month)
     ctx = load_child_context(enfant, first, last, inscriptions=inscriptions)
     today = local_today(now)
-    days = [
-        GridDay(
-            date=day,
-            label=f"{DAY_ABBR[day.weekday()]} {day.day:02d}",
-            long_label=date_format(day, "l j F Y"),
-            is_weekend=day.weekday() >= 5,
-            is_today=day == today,
-        )
-        for day in (first + dt.timedelta(days=i) for i in range((last - first).days + 1))
-    ]
+    days = [grid_day(first + dt.timedelta(days=i), today) for i in range((last - first).days + 1)]
     all_services = ctx.services
     services = [
         s

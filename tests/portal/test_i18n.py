@@ -43,6 +43,7 @@ def test_the_planning_legend_and_the_back_office_speak_english(alice_client, wor
     assert ">Legend</h3>" in html and "Free (bookable)" in html and "Public holiday / closure" in html
     assert "Excused absence" in html and "Billed absence" in html and "Outside regular contract" in html
     assert "Légende" not in html and "Absent excusé" not in html
+    assert '<span class="d-abbr">Mo</span>' in html  # day headers
 
     alice_client.force_login(world.agent.user)
     html = alice_client.get("/gestion/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -28,7 +28,7 @@ from marelle.families.selectors import famille_for, responsable_for
 from marelle.planning.context import ENFANT_RELATED, load_child_context
 from marelle.planning.models import AbsenceReason
 from marelle.planning.rules import Action, local_today
-from marelle.planning.selectors import DAY_ABBR, STATE_STYLES, GridDay, build_cell, month_grid
+from marelle.planning.selectors import STATE_STYLES, build_cell, grid_day, month_grid
 from marelle.planning.services import PlanningError, SubmitResult, demande_submit
 from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.forms_planning import (
@@ -82,16 +82,6 @@ def planning_url(enfant_pk: int, mois: str | None = None, **extra) -> str:
     url = reverse("portal:planning", args=[enfant_pk])
     params = {k: v for k, v in {"mois": mois or "", **extra}.items() if v}
     return f"{url}?{urlencode(params)}" if params else url
-
-
-def grid_day(day: dt.date, today: dt.date) -> GridDay:
-    return GridDay(
-        date=day,
-        label=f"{DAY_ABBR[day.weekday()]} {day.day:02d}",
-        long_label=date_format(day, "l j F Y"),
-        is_weekend=day.weekday() >= 5,
-        is_today=day == today,
-    )
 
 
 def cell_contexts(enfant: Enfant, keys, now: dt.datetime) -> list[dict]:
