@@ -5,10 +5,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from marelle.families.models import Enfant
 from marelle.planning import deadlines
@@ -121,18 +123,48 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return first, first.replace(day=calendar.monthrange(year, month)[1])
 
 
+# The grid shows ~120 cells: their texts are translated once per language, not per cell.
+HINT_BOOK = gettext_noop("réservable jusqu'au %(cutoff)s")
+HINT_ABSENCE = gettext_noop("absence sans frais jusqu'au %(cutoff)s")
+HINT_ABSENCE_LATE = gettext_noop("délai d'absence dépassé : une absence sera examinée par la mairie")
+HINT_CANCEL = gettext_noop("demande annulable tant qu'elle n'est pas traitée")
+NOT_ENROLLED = gettext_noop("non inscrit")
+NO_SERVICE = gettext_noop("pas de service ce jour")
+
+
+@lru_cache(maxsize=512)
+def _translated(language: str, message: str) -> str:
+    with translation.override(language):
+        return _(message)
+
+
+def _t(message: str) -> str:
+    return _translated(translation.get_language() or "", message)
+
+
+@lru_cache(maxsize=8)
+def _state_labels(language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {state: str(style.label) for state, style in STATE_STYLES.items()}
+
+
+@lru_cache(maxsize=4096)
+def _cutoff_text(language: str, cutoff: dt.datetime) -> str:
+    with translation.override(language):
+        return deadlines.format_cutoff(cutoff)
+
+
 def _hint(ctx: ChildContext, service: Service, day: dt.date, state: str, actions: list[Action], now) -> str:
+    language = translation.get_language() or ""
     if Action.BOOK in actions:
-        return _("réservable jusqu'au %(cutoff)s") % {
-            "cutoff": deadlines.format_cutoff(ctx.booking_cutoff(service, day))
-        }
+        return _t(HINT_BOOK) % {"cutoff": _cutoff_text(language, ctx.booking_cutoff(service, day))}
     if Action.ABSENCE in actions:
         cutoff = ctx.cancel_cutoff(service, day)
         if deadlines.is_in_time(now, cutoff):
-            return _("absence sans frais jusqu'au %(cutoff)s") % {"cutoff": deadlines.format_cutoff(cutoff)}
-        return _("délai d'absence dépassé : une absence sera examinée par la mairie")
+            return _t(HINT_ABSENCE) % {"cutoff": _cutoff_text(language, cutoff)}
+        return _t(HINT_ABSENCE_LATE)
     if Action.CANCEL in actions:
-        return _("demande annulable tant qu'elle n'est pas traitée")
+        return _t(HINT_CANCEL)
     return ""
 
 
@@ -144,9 +176,9 @@ def build_cell(ctx: ChildContext, service: Service, day: dt.date, now: dt.dateti
         if closure:
             symbol, label, css = closure.code, f"{closure.day_label} — {closure.label}", "st-closed"
         elif not enrolled:
-            symbol, label, css = "", _("non inscrit"), "st-off"
+            symbol, label, css = "", _t(NOT_ENROLLED), "st-off"
         else:
-            symbol, label, css = "", _("pas de service ce jour"), "st-off"
+            symbol, label, css = "", _t(NO_SERVICE), "st-off"
         return GridCell(
             service.pk,
             day,
@@ -166,7 +198,7 @@ def build_cell(ctx: ChildContext, service: Service, day: dt.date, now: dt.dateti
         day,
         state,
         style.symbol,
-        str(style.label),
+        _state_labels(translation.get_language() or "")[state],
         style.css,
         tuple(str(a) for a in actions),
         _hint(ctx, service, day, state, actions, now) if not agent else "",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from marelle.planning.selectors import GridCell, GridDay
 
 
-def cell_html(cell: GridCell, day: GridDay, service_name: str) -> SafeString:
+def cell_html(cell: GridCell, day: GridDay, service_name: str, pick_format: str | None = None) -> SafeString:
     classes = ["cell", cell.css]
     if day.is_weekend:
         classes.append("is-weekend")
@@ -24,7 +24,7 @@ def cell_html(cell: GridCell, day: GridDay, service_name: str) -> SafeString:
     if cell.hint and cell.state != "closed":
         title = f"{title} — {cell.hint}"
     key = escape(cell.key)
-    pick_label = _("Sélectionner %(name)s, %(day)s") % {"name": service_name, "day": day.long_label}
+    pick_label = (pick_format or _("Sélectionner %(name)s, %(day)s")) % {"name": service_name, "day": day.long_label}
     return mark_safe(  # noqa: S308 - every interpolated value is escaped above or here
         f'<td class="{escape(" ".join(classes))}" data-key="{key}" data-date="{cell.date.isoformat()}">'
         f'<button type="submit" form="cell-form" name="cellule" value="{key}" class="cell__btn" '
@@ -37,4 +37,5 @@ def cell_html(cell: GridCell, day: GridDay, service_name: str) -> SafeString:
 
 
 def row_html(cells: list[tuple[GridDay, GridCell]], service_name: str) -> SafeString:
-    return mark_safe("".join(cell_html(cell, day, service_name) for day, cell in cells))  # noqa: S308
+    pick_format = _("Sélectionner %(name)s, %(day)s")  # translated once for the row
+    return mark_safe("".join(cell_html(cell, day, service_name, pick_format) for day, cell in cells))  # noqa: S308
