@@ -1,0 +1,58 @@
+"""Every change of the planning: parents' demandes, agents' decisions, regular patterns,
+closures. Each function is one transaction and writes one audit line per cell it changes.
+
+The rules (who may do what, until when) are in `rules.py` and `deadlines.py`; this module
+applies them under locks. Callers pass `now` so that time is a parameter, not a global.
+"""
+
+from marelle.planning.services.closures import CLOSABLE_STATES, closure_apply
+from marelle.planning.services.common import (
+    DECIDABLE_STATES,
+    PENDING_STATES,
+    Outcome,
+    PlanningError,
+    occupied_counts,
+    promote_waiting_list,
+    write_cell_state,
+)
+from marelle.planning.services.contrats import contrat_apply, contrat_change
+from marelle.planning.services.decisions import (
+    DECISIONS,
+    DecisionResult,
+    cell_set_state,
+    demande_decide,
+    demandes_decide,
+)
+from marelle.planning.services.demandes import (
+    KIND_FOR_ACTION,
+    MAX_CELLS_PER_DEMANDE,
+    SubmitResult,
+    demande_cancel,
+    demande_preview,
+    demande_submit,
+)
+
+__all__ = [
+    "CLOSABLE_STATES",
+    "DECIDABLE_STATES",
+    "DECISIONS",
+    "KIND_FOR_ACTION",
+    "MAX_CELLS_PER_DEMANDE",
+    "PENDING_STATES",
+    "DecisionResult",
+    "Outcome",
+    "PlanningError",
+    "SubmitResult",
+    "cell_set_state",
+    "closure_apply",
+    "contrat_apply",
+    "contrat_change",
+    "demande_cancel",
+    "demande_decide",
+    "demande_preview",
+    "demande_submit",
+    "demandes_decide",
+    "occupied_counts",
+    "promote_waiting_list",
+    "write_cell_state",
+]

@@ -1,0 +1,262 @@
+"""Parents' demandes: book, declare an absence, cancel — on one cell or many at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from marelle.families.models import Enfant
+from marelle.planning import locking
+from marelle.planning.context import ENFANT_RELATED, ChildContext, load_child_context
+from marelle.planning.models import (
+    FREE,
+    OCCUPYING_STATES,
+    AbsenceReason,
+    Cell,
+    CellState,
+    Demande,
+    DemandeLine,
+    Service,
+)
+from marelle.planning.rules import CANCELLABLE, Action, Verdict, judge, local_today
+from marelle.planning.services.common import (
+    PENDING_STATES,
+    Outcome,
+    PlanningError,
+    _close_emptied_demandes,
+    occupied_counts,
+    promote_waiting_list,
+    write_cell_state,
+)
+
+MAX_CELLS_PER_DEMANDE = 400  # a school year of one service, twice over
+
+KIND_FOR_ACTION = {
+    Action.BOOK: Demande.Kind.RESERVATION,
+    Action.ABSENCE: Demande.Kind.ABSENCE,
+    Action.CANCEL: Demande.Kind.ANNULATION,
+}
+
+
+@dataclass
+class SubmitResult:
+    demande: Demande | None
+    applied: list[Outcome] = field(default_factory=list)
+    rejected: list[Verdict] = field(default_factory=list)
+    duplicate: bool = False
+
+
+def _with_rules(enfant: Enfant) -> Enfant:
+    """The child with what the deadline rules need (one query; writes are not the hot path)."""
+    return Enfant.objects.select_related(*ENFANT_RELATED).get(pk=enfant.pk)
+
+
+def demande_preview(
+    *, enfant: Enfant, action: Action, cells: Sequence[tuple[int, dt.date]], now: dt.datetime
+) -> list[Verdict]:
+    """What `demande_submit` would do, without writing. Capacity is the only thing it cannot
+    promise: an automatic booking may still land on the waiting list."""
+    cells = sorted(set(cells), key=lambda c: (c[1], c[0]))
+    if not cells:
+        return []
+    enfant = _with_rules(enfant)
+    ctx = load_child_context(enfant, cells[0][1], cells[-1][1], service_ids={s for s, _ in cells})
+    return [_judge_ref(ctx, action, service_id, day, now) for service_id, day in cells]
+
+
+def _judge_ref(ctx: ChildContext, action: Action, service_id: int, day: dt.date, now: dt.datetime) -> Verdict:
+    service = ctx.service(service_id)
+    if service is None:
+        # Not enrolled (or not a service of this child at all): same answer, no detail leaked.
+        return Verdict(
+            action=action,
+            service=Service(pk=service_id, name="?"),
+            day=day,
+            from_state=FREE,
+            error=_("%(child)s n'est pas inscrit(e) à ce service.") % {"child": ctx.enfant.prenom},
+        )
+    return judge(ctx, action, service, day, now)
+
+
+def demande_submit(
+    *,
+    actor,
+    enfant: Enfant,
+    action: Action,
+    cells: Sequence[tuple[int, dt.date]],
+    now: dt.datetime,
+    reason: str = "",
+    comment: str = "",
+    document=None,
+    submission_key: str | None = None,
+) -> SubmitResult:
+    """A parent's action on one or many cells of one child.
+
+    The allowed cells are applied and the others reported in `rejected`; when none is
+    allowed, PlanningError is raised and nothing is saved. A `submission_key` seen before
+    returns the demande it made (a double click makes one demande).
+    """
+    action = Action(action)
+    cells = sorted(set(cells), key=lambda c: (c[1], c[0]))
+    if not cells:
+        raise PlanningError(_("Choisissez au moins un jour."), code="empty")
+    if len(cells) > MAX_CELLS_PER_DEMANDE:
+        raise PlanningError(
+            _("Trop de jours à la fois (%(n)d au plus).") % {"n": MAX_CELLS_PER_DEMANDE}, code="too_many"
+        )
+    if action == Action.ABSENCE and reason not in AbsenceReason.values:
+        raise PlanningError(_("Choisissez le motif de l'absence."), code="reason")
+    if action != Action.ABSENCE:
+        reason = ""
+    if submission_key:
+        existing = Demande.objects.filter(submission_key=submission_key, famille_id=enfant.famille_id).first()
+        if existing is not None:
+            return SubmitResult(demande=existing, duplicate=True)
+    enfant = _with_rules(enfant)
+    try:
+        with transaction.atomic():
+            return _submit_locked(
+                actor=actor,
+                enfant=enfant,
+                action=action,
+                cells=cells,
+                now=now,
+                reason=reason,
+                comment=comment,
+                document=document,
+                submission_key=submission_key or None,
+            )
+    except IntegrityError as exc:
+        # A concurrent twin of this request won (same key, or the same free cell).
+        if submission_key:
+            existing = Demande.objects.filter(submission_key=submission_key, famille_id=enfant.famille_id).first()
+            if existing is not None:
+                return SubmitResult(demande=existing, duplicate=True)
+        raise PlanningError(
+            _("Ces cases viennent d'être modifiées. Rechargez le planning et réessayez."), code="conflict"
+        ) from exc
+
+
+def _submit_locked(
+    *,
+    actor,
+    enfant: Enfant,
+    action: Action,
+    cells: list[tuple[int, dt.date]],
+    now: dt.datetime,
+    reason: str,
+    comment: str,
+    document,
+    submission_key: str | None,
+) -> SubmitResult:
+    ctx = load_child_context(enfant, cells[0][1], cells[-1][1], service_ids={s for s, _ in cells}, lock_cells=True)
+    verdicts = [_judge_ref(ctx, action, service_id, day, now) for service_id, day in cells]
+    allowed = [v for v in verdicts if v.allowed]
+    rejected = [v for v in verdicts if not v.allowed]
+    if not allowed:
+        raise PlanningError(rejected[0].error or _("Action impossible."), rejected=rejected)
+
+    demande = Demande.objects.create(
+        famille_id=enfant.famille_id,
+        enfant=enfant,
+        kind=KIND_FOR_ACTION[action],
+        status=Demande.Status.PENDING,
+        reason=reason,
+        comment=comment,
+        document=document or "",
+        created_by=actor,
+        created_at=now,
+        submission_key=submission_key,
+    )
+
+    if action == Action.BOOK:
+        automatic = [v for v in allowed if v.service.booking_mode == Service.BookingMode.AUTOMATIC]
+        capacity_keys = [(v.service.pk, v.day) for v in automatic if v.service.capacity is not None]
+        locking.lock_service_days(capacity_keys)
+        counts = occupied_counts(capacity_keys)
+        locking.race_window()
+    freed: list[tuple[Service, dt.date]] = []
+    originals: set[int] = set()
+    applied: list[Outcome] = []
+    for verdict in allowed:
+        to_state = verdict.to_state
+        assert to_state is not None
+        key = (verdict.service.pk, verdict.day)
+        if action == Action.BOOK and to_state == CellState.BOOKED and verdict.service.capacity is not None:
+            if counts.get(key, 0) >= verdict.service.capacity:
+                to_state = CellState.WAITING
+            else:
+                counts[key] = counts.get(key, 0) + 1
+        cell = ctx.cell(verdict.service, verdict.day)
+        if action == Action.CANCEL and cell is not None and cell.demande_id:
+            originals.add(cell.demande_id)
+        write_cell_state(
+            enfant=enfant,
+            service=verdict.service,
+            day=verdict.day,
+            to_state=to_state,
+            actor=actor,
+            now=now,
+            cell=cell,
+            reason=str(AbsenceReason(reason).label) if reason else "",
+            demande=demande,
+        )
+        if verdict.from_state in OCCUPYING_STATES and to_state not in OCCUPYING_STATES:
+            freed.append((verdict.service, verdict.day))
+        applied.append(Outcome(verdict.service, verdict.day, verdict.from_state, to_state))
+
+    DemandeLine.objects.bulk_create(
+        DemandeLine(demande=demande, service=o.service, date=o.day, from_state=o.from_state, to_state=o.to_state)
+        for o in applied
+    )
+    waits_for_agent = any(o.to_state in {CellState.PENDING, CellState.ABSENCE_PENDING} for o in applied)
+    if not waits_for_agent:
+        demande.status = Demande.Status.ACCEPTED
+        demande.decided_at = now
+        demande.save(update_fields=["status", "decided_at"])
+    if originals:
+        _close_emptied_demandes(originals, now)
+    promote_waiting_list(service_days=freed, now=now)
+    return SubmitResult(demande=demande, applied=applied, rejected=rejected)
+
+
+def demande_cancel(*, actor, demande: Demande, now: dt.datetime) -> Demande:
+    """'Annuler la demande' from the list: every cell it still holds goes back. Idempotent."""
+    with transaction.atomic():
+        demande = Demande.objects.select_for_update().get(pk=demande.pk)
+        if demande.status == Demande.Status.CANCELLED:
+            return demande
+        if demande.status != Demande.Status.PENDING:
+            raise PlanningError(_("Cette demande a déjà été traitée : elle ne peut plus être annulée."), code="decided")
+        enfant = demande.enfant
+        cells = list(
+            Cell.objects.select_for_update().filter(demande=demande, state__in=PENDING_STATES).select_related("service")
+        )
+        # As on the grid: a parent acts only on days to come (SPEC §5); an agent decides the rest.
+        if any(cell.date < local_today(now) for cell in cells):
+            raise PlanningError(
+                _("Cette demande porte sur un jour passé : elle ne peut plus être annulée."), code="past"
+            )
+        for cell in cells:
+            write_cell_state(
+                enfant=enfant,
+                service=cell.service,
+                day=cell.date,
+                to_state=CANCELLABLE[cell.state],
+                actor=actor,
+                now=now,
+                cell=cell,
+                reason=_("Demande annulée par la famille"),
+                demande=demande,
+            )
+        demande.status = Demande.Status.CANCELLED
+        demande.decided_at = now
+        demande.save(update_fields=["status", "decided_at"])
+        return demande
+
+
+# --------------------------------------------------------------------------- agents
