@@ -271,3 +271,28 @@ def test_closure_turns_bookings_to_fermeture_and_notifies(world, cantine, django
     pending.refresh_from_db()
     assert pending.status == Demande.Status.REFUSED
     assert len(mail.outbox) == 1 and "Grève" in mail.outbox[0].body
+
+
+def test_contrat_create_books_and_audits_and_refuses_bad_input(world, cantine):
+    from marelle.audit.models import LogEntry
+
+    inscription = cantine.inscriptions.get()
+    with pytest.raises(services.PlanningError, match="au moins un jour"):
+        services.contrat_create(
+            actor=world.agent.user, inscription=inscription, weekdays="", start_date=MONDAY, end_date=TUESDAY, now=NOW
+        )
+    with pytest.raises(services.PlanningError, match="précède"):
+        services.contrat_create(
+            actor=world.agent.user, inscription=inscription, weekdays="0", start_date=TUESDAY, end_date=MONDAY, now=NOW
+        )
+    assert not ContratRegulier.objects.exists()
+    contrat, booked = services.contrat_create(
+        actor=world.agent.user,
+        inscription=inscription,
+        weekdays="01",
+        start_date=MONDAY,
+        end_date=dt.date(2026, 12, 15),
+        now=NOW,
+    )
+    assert booked == 4 and contrat.weekdays == "01"
+    assert LogEntry.objects.filter(actor=world.agent.user, data__contrat=contrat.pk).exists()

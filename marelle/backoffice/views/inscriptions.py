@@ -16,8 +16,9 @@ from marelle.backoffice.forms import ContratChangeForm, ContratForm, Inscription
 from marelle.backoffice.scoping import get_scoped_or_404
 from marelle.backoffice.views.common import now
 from marelle.families.models import Enfant
+from marelle.planning import services as planning_services
 from marelle.planning.models import ContratRegulier, Inscription
-from marelle.planning.services import PlanningError, contrat_apply, contrat_change
+from marelle.planning.services import PlanningError, contrat_change
 
 
 def _famille_url(famille_id: int) -> str:
@@ -55,20 +56,14 @@ def contrat_create(request, pk: int):
     )
     form = ContratForm(request.POST or None, inscription=inscription)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            contrat = ContratRegulier.objects.create(
-                inscription=inscription,
-                weekdays=form.weekdays_code,
-                start_date=form.cleaned_data["start_date"],
-                end_date=form.cleaned_data["end_date"],
-            )
-            booked = contrat_apply(actor=request.user, contrat=contrat, now=now())
-            log_action(
-                obj=inscription.enfant,
-                action=_("Contrat régulier créé : %(c)s") % {"c": contrat},
-                actor=request.user,
-                data={"contrat": contrat.pk, "booked": booked},
-            )
+        _contrat, booked = planning_services.contrat_create(
+            actor=request.user,
+            inscription=inscription,
+            weekdays=form.weekdays_code,
+            start_date=form.cleaned_data["start_date"],
+            end_date=form.cleaned_data["end_date"],
+            now=now(),
+        )
         messages.success(
             request,
             ngettext("Contrat enregistré : %(n)d jour réservé.", "Contrat enregistré : %(n)d jours réservés.", booked)

@@ -15,7 +15,7 @@ from marelle.planning.services.common import (
     promote_waiting_list,
     write_cell_state,
 )
-from marelle.planning.services.contrats import contrat_apply, contrat_change
+from marelle.planning.services.contrats import contrat_apply, contrat_change, contrat_create
 from marelle.planning.services.decisions import (
     DECISIONS,
     DecisionResult,
@@ -47,6 +47,7 @@ __all__ = [
     "closure_apply",
     "contrat_apply",
     "contrat_change",
+    "contrat_create",
     "demande_cancel",
     "demande_decide",
     "demande_preview",

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from marelle.audit.services import log_action
 from marelle.families.models import Enfant
 from marelle.planning.context import ENFANT_RELATED, load_child_context
 from marelle.planning.models import (
@@ -73,6 +74,28 @@ def contrat_apply(*, actor, contrat: ContratRegulier, now: dt.datetime, from_dat
             for day in new
         )
         return len(new)
+
+
+def contrat_create(
+    *, actor, inscription, weekdays: str, start_date: dt.date, end_date: dt.date, now: dt.datetime
+) -> tuple[ContratRegulier, int]:
+    """A new regular pattern for an enrolment, booked at once; audited. Returns it and the days booked."""
+    if not parse_weekdays(weekdays):
+        raise PlanningError(_("Choisissez au moins un jour de la semaine."), code="weekdays")
+    if end_date < start_date:
+        raise PlanningError(_("La fin du contrat précède son début."), code="range")
+    with transaction.atomic():
+        contrat = ContratRegulier.objects.create(
+            inscription=inscription, weekdays=weekdays, start_date=start_date, end_date=end_date
+        )
+        booked = contrat_apply(actor=actor, contrat=contrat, now=now)
+        log_action(
+            obj=inscription.enfant,
+            action=_("Contrat régulier créé : %(c)s") % {"c": contrat},
+            actor=actor,
+            data={"contrat": contrat.pk, "booked": booked},
+        )
+    return contrat, booked
 
 
 def contrat_change(
