@@ -30,7 +30,8 @@ from marelle.planning import locking
 from marelle.planning.context import load_closures
 from marelle.planning.models import FREE, Cell, CellChange, CellState
 from marelle.planning.notifications import notify_familles_on_commit
-from marelle.planning.services import write_cell_state
+from marelle.planning.services import closure_apply, write_cell_state
+from marelle.territory import services as territory_services
 from marelle.territory.models import Closure
 
 
@@ -82,6 +83,68 @@ def _state_before_closing(cells: list[Cell]) -> dict[tuple[int, int, dt.date], s
         if key in wanted:
             before[key] = from_state  # the latest wins
     return before
+
+
+def closure_create(
+    *,
+    actor,
+    commune,
+    label: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    day_type,
+    etablissement=None,
+    services=(),
+    now: dt.datetime,
+) -> tuple[Closure, int]:
+    """A new closure: booked, pending and waiting cells of its days turn to Fermeture and the
+    families are told (after commit); audited on the commune. Returns it and the cells closed."""
+    with transaction.atomic():
+        closure = Closure.objects.create(
+            commune=commune,
+            label=label,
+            start_date=start_date,
+            end_date=end_date,
+            day_type=day_type,
+            etablissement=etablissement,
+        )
+        closure.services.set(services)
+        closed = closure_apply(actor=actor, closure=closure, now=now)
+        log_action(
+            obj=commune,
+            action=_("Fermeture créée : %(c)s") % {"c": closure},
+            actor=actor,
+            data={"closure": closure.pk, "cells_closed": closed},
+        )
+    return closure, closed
+
+
+def calendar_import(*, actor, commune, school_year, public: bool, now: dt.datetime) -> tuple[int, int, int]:
+    """Import the public (or the zone's school) holidays of a school year as closures, then close
+    the days that were already booked, like any new closure. Returns (created, updated, cells closed)."""
+    with transaction.atomic():
+        if public:
+            created, updated = territory_services.import_public_holidays(commune=commune, school_year=school_year)
+            source = Closure.Source.PUBLIC_HOLIDAYS
+        else:
+            created, updated = territory_services.import_school_holidays(commune=commune, school_year=school_year)
+            source = Closure.Source.SCHOOL_HOLIDAYS
+        closed = 0
+        for closure in Closure.objects.filter(
+            commune=commune,
+            source=source,
+            start_date__gte=school_year.start_date,
+            start_date__lte=school_year.end_date,
+        ):
+            closed += closure_apply(actor=actor, closure=closure, now=now)
+        log_action(
+            obj=commune,
+            action=_("Import du calendrier (%(what)s, %(year)s)")
+            % {"what": "public" if public else "school", "year": school_year.label},
+            actor=actor,
+            data={"created": created, "updated": updated, "cells_closed": closed},
+        )
+    return created, updated, closed
 
 
 def closure_delete(*, actor, closure: Closure, restore: bool, now: dt.datetime) -> ClosureDeletion | None:

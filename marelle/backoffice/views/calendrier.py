@@ -16,8 +16,6 @@ from marelle.backoffice.access import agent_view
 from marelle.backoffice.forms import ClosureDeleteForm, ClosureForm, DayTypeForm, ImportForm
 from marelle.backoffice.scoping import agent_communes, get_scoped_or_404
 from marelle.backoffice.views.common import now
-from marelle.planning.services import closure_apply
-from marelle.territory import services as territory_services
 from marelle.territory.models import Closure, Commune
 
 
@@ -51,15 +49,18 @@ def commune(request, pk: int):
             return redirect(here)
 
     if which == "closure" and closure_form.is_valid():
-        with transaction.atomic():
-            closure = closure_form.save()
-            closed = closure_apply(actor=request.user, closure=closure, now=now())
-            log_action(
-                obj=commune,
-                action=_("Fermeture créée : %(c)s") % {"c": closure},
-                actor=request.user,
-                data={"closure": closure.pk, "cells_closed": closed},
-            )
+        data = closure_form.cleaned_data
+        _closure, closed = services_calendrier.closure_create(
+            actor=request.user,
+            commune=commune,
+            label=data["label"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            day_type=data["day_type"],
+            etablissement=data["etablissement"],
+            services=data["services"],
+            now=now(),
+        )
         messages.success(
             request,
             ngettext(
@@ -73,28 +74,14 @@ def commune(request, pk: int):
 
     if which == "import" and import_form.is_valid():
         year = import_form.cleaned_data["school_year"]
-        public = import_form.cleaned_data["what"] == "public"
         try:
-            with transaction.atomic():
-                if public:
-                    created, updated = territory_services.import_public_holidays(commune=commune, school_year=year)
-                    source = Closure.Source.PUBLIC_HOLIDAYS
-                else:
-                    created, updated = territory_services.import_school_holidays(commune=commune, school_year=year)
-                    source = Closure.Source.SCHOOL_HOLIDAYS
-                closed = 0
-                # Days booked before the import are closed like any new closure.
-                for closure in Closure.objects.filter(
-                    commune=commune, source=source, start_date__gte=year.start_date, start_date__lte=year.end_date
-                ):
-                    closed += closure_apply(actor=request.user, closure=closure, now=now())
-                log_action(
-                    obj=commune,
-                    action=_("Import du calendrier (%(what)s, %(year)s)")
-                    % {"what": import_form.cleaned_data["what"], "year": year.label},
-                    actor=request.user,
-                    data={"created": created, "updated": updated, "cells_closed": closed},
-                )
+            created, updated, _closed = services_calendrier.calendar_import(
+                actor=request.user,
+                commune=commune,
+                school_year=year,
+                public=import_form.cleaned_data["what"] == "public",
+                now=now(),
+            )
         except (ValueError, OSError) as exc:
             messages.error(request, _("Import impossible : %(error)s") % {"error": exc})
         else:
