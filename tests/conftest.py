@@ -3,6 +3,7 @@ commune and an agent of another commune, so that every view is also tested for r
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 
+from marelle.planning.models import Service
 from tests import factories as f
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
@@ -84,6 +86,31 @@ def alice_client(client, world):
 def agent_client(client, world):
     client.force_login(world.agent.user)
     return client
+
+
+@pytest.fixture
+def cantine(world):
+    """RESTAURATION, sur validation, Mon/Tue/Thu/Fri; alice's child enrolled."""
+    service = f.ServiceFactory(etablissement=world.etablissement, name="RESTAURATION", weekdays="0134", position=4)
+    f.InscriptionFactory(enfant=world.enfant, service=service, school_year=world.school_year, responsable=world.alice)
+    return service
+
+
+@pytest.fixture
+def garderie(world):
+    """GARDERIE MATIN, automatique, capacity 2, every school day; alice's child enrolled."""
+    service = f.ServiceFactory(
+        etablissement=world.etablissement,
+        name="GARDERIE MATIN",
+        weekdays="01234",
+        start_time=dt.time(7, 30),
+        end_time=dt.time(8, 30),
+        booking_mode=Service.BookingMode.AUTOMATIC,
+        capacity=2,
+        position=1,
+    )
+    f.InscriptionFactory(enfant=world.enfant, service=service, school_year=world.school_year, responsable=world.alice)
+    return service
 
 
 @pytest.fixture(scope="session")

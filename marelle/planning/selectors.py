@@ -264,17 +264,28 @@ def month_grid(
     )
 
 
+@dataclass(frozen=True)
+class LoneCell:
+    """A cell outside its grid (a fragment after an action, the no-JS cell page)."""
+
+    cell: GridCell
+    day: GridDay
+    service_name: str
+
+
 def cells_for(
     enfant: Enfant, keys: list[tuple[int, dt.date]], *, now: dt.datetime, agent: bool = False
-) -> list[GridCell]:
-    """Fresh cells after an action, to swap in place (HTML fragments)."""
+) -> list[LoneCell]:
+    """Fresh cells after an action, to swap in place. Three queries; a key for a service the
+    child is not enrolled in is simply absent from the result."""
+    keys = sorted(set(keys), key=lambda k: (k[1], k[0]))
     if not keys:
         return []
-    days = sorted(d for _, d in keys)
-    ctx = load_child_context(enfant, days[0], days[-1], service_ids={s for s, _ in keys})
+    ctx = load_child_context(enfant, keys[0][1], keys[-1][1], service_ids={s for s, _ in keys})
+    today = local_today(now)
     result = []
     for service_id, day in keys:
         service = ctx.service(service_id)
         if service is not None:
-            result.append(build_cell(ctx, service, day, now, agent=agent))
+            result.append(LoneCell(build_cell(ctx, service, day, now, agent=agent), grid_day(day, today), service.name))
     return result

@@ -15,7 +15,6 @@ a CellChange.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ import urllib.request
 
 import pytest
 
-from tests.planning.test_capacity_race import CSRF, PG, ROOT, _pg, _serve
+from tests.live_postgres import CSRF, PG, ROOT, fresh_database, serve
 
 AGENTS = 4
 
@@ -34,16 +33,8 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def decide_db():
-    name = f"marelle_decide_{os.getpid()}"
-    with _pg() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "marelle.settings"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    yield name, env
-    with _pg() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("marelle_decide") as db:
+        yield db
 
 
 @pytest.mark.parametrize("mixed", [False, True], ids=["all-accept", "accept-and-refuse"])
@@ -60,7 +51,7 @@ def test_same_demande_decided_by_agents_at_once_is_decided_once(decide_db, mixed
         text=True,
     )
     data = json.loads(setup.stdout)
-    proc, base = _serve(env)
+    proc, base = serve(env)
     barrier = threading.Barrier(AGENTS)
     statuses: list[int] = []
 

@@ -8,77 +8,26 @@ makes its own PostgreSQL database whatever database the rest of the suite uses.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_or_skip
+from tests.live_postgres import CSRF, PG, ROOT, fresh_database, serve
 
-ROOT = Path(__file__).resolve().parents[2]
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 RACERS = 6
-CSRF = "r" * 32  # the same secret in cookie and header satisfies Django's CSRF check
 
 pytestmark = pytest.mark.postgres
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pg():
-    import psycopg
-
-    try:
-        return psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=3, **PG)
-    except psycopg.OperationalError:
-        require_or_skip("REQUIRE_POSTGRES", "PostgreSQL is not reachable on 127.0.0.1:5432")
-
-
 @pytest.fixture
 def race_db():
-    name = f"marelle_race_{os.getpid()}"
-    with _pg() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "marelle.settings"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    yield name, env
-    with _pg() as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _serve(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310
-            break
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            time.sleep(0.1)
-    return proc, base
+    with fresh_database("marelle_race") as db:
+        yield db
 
 
 def _race(name: str, env: dict[str, str], *, lock: bool) -> dict[str, int]:
@@ -92,7 +41,7 @@ def _race(name: str, env: dict[str, str], *, lock: bool) -> dict[str, int]:
     )
     data = json.loads(setup.stdout)
     server_env = {**env, "PLANNING_CAPACITY_LOCK": "1" if lock else "0", "PLANNING_RACE_DELAY_SECONDS": "0.3"}
-    proc, base = _serve(server_env)
+    proc, base = serve(server_env)
     barrier = threading.Barrier(RACERS)
     statuses: list[int] = []
 

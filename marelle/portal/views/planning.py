@@ -24,11 +24,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from marelle.families.models import Enfant
-from marelle.families.selectors import famille_for, responsable_for
-from marelle.planning.context import ENFANT_RELATED, load_child_context
+from marelle.families.selectors import famille_for
+from marelle.planning.context import ENFANT_RELATED
 from marelle.planning.models import AbsenceReason
 from marelle.planning.rules import Action, local_today
-from marelle.planning.selectors import STATE_STYLES, build_cell, grid_day, month_grid
+from marelle.planning.selectors import STATE_STYLES, cells_for, month_grid
 from marelle.planning.services import PlanningError, SubmitResult, demande_submit
 from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.forms_planning import (
@@ -46,20 +46,6 @@ ACTION_LABELS = {
     Action.ABSENCE: gettext_lazy("Déclaration d'absence"),
     Action.CANCEL: gettext_lazy("Annuler la demande"),
 }
-
-
-class ParentRequiredMixin(ResponsableRequiredMixin):
-    """H1's guard, with a fast path: a parent's responsable is fetched once and cached on the user."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            try:
-                responsable_for(request.user)
-            except Http404:
-                pass
-            else:
-                return super(ResponsableRequiredMixin, self).dispatch(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
 
 
 def enfant_for_planning(user, pk: int) -> Enfant:
@@ -84,31 +70,6 @@ def planning_url(enfant_pk: int, mois: str | None = None, **extra) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def cell_contexts(enfant: Enfant, keys, now: dt.datetime) -> list[dict]:
-    """The template context of each cell among `keys` that belongs to the child's services.
-
-    Three queries (the child context); a forged key for a service the child is not enrolled
-    in is simply absent from the result.
-    """
-    keys = sorted(set(keys), key=lambda k: (k[1], k[0]))
-    if not keys:
-        return []
-    ctx = load_child_context(enfant, keys[0][1], keys[-1][1], service_ids={s for s, _d in keys})
-    today = local_today(now)
-    result = []
-    for service_id, day in keys:
-        service = ctx.service(service_id)
-        if service is not None:
-            result.append(
-                {
-                    "cell": build_cell(ctx, service, day, now),
-                    "service_name": service.name,
-                    "day": grid_day(day, today),
-                }
-            )
-    return result
-
-
 def js_texts() -> dict[str, str]:
     """planning.js's own sentences, translated here ("{n}" is replaced by a number)."""
     return {
@@ -126,7 +87,7 @@ def absence_reasons() -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in AbsenceReason.choices]
 
 
-class PlanningView(ParentRequiredMixin, View):
+class PlanningView(ResponsableRequiredMixin, View):
     """Mon enfant + the month grid: `?mois=YYYY-MM&etablissement=&service=&pointage=1`."""
 
     template_name = "portal/planning/planning.html"
@@ -178,7 +139,7 @@ class PlanningView(ParentRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
-class PlanningCellView(ParentRequiredMixin, View):
+class PlanningCellView(ResponsableRequiredMixin, View):
     """Without JavaScript, a cell's button leads here: the cell and the actions it allows."""
 
     template_name = "portal/planning/cell.html"
@@ -190,7 +151,7 @@ class PlanningCellView(ParentRequiredMixin, View):
         except ValueError:
             raise Http404 from None
         now = timezone.now()
-        found = cell_contexts(enfant, [key], now)
+        found = [vars(c) for c in cells_for(enfant, [key], now=now)]
         if not found:
             raise Http404
         item = found[0]
@@ -244,7 +205,7 @@ def rejected_text(rejected, limit: int = 3) -> str:
     return f"{text} {' ; '.join(parts)}"
 
 
-class PlanningActionView(ParentRequiredMixin, View):
+class PlanningActionView(ResponsableRequiredMixin, View):
     """POST action=book|absence|cancel, cells=service_id:YYYY-MM-DD (repeated), reason, comment,
     document, submission_key, mois → one `demande_submit`."""
 
@@ -281,8 +242,8 @@ class PlanningActionView(ParentRequiredMixin, View):
         if is_fetch(request):
             keys = form.cleaned_data.get("cells") or []
             fragments = {
-                item["cell"].key: cell_html(item["cell"], item["day"], item["service_name"])
-                for item in cell_contexts(enfant, keys, now)
+                item.cell.key: cell_html(item.cell, item.day, item.service_name)
+                for item in cells_for(enfant, keys, now=now)
             }
             return JsonResponse(
                 {

@@ -15,8 +15,8 @@ from marelle.families.selectors import enfants_for, famille_for
 from marelle.planning.models import Demande, DemandeLine
 from marelle.planning.selectors import STATE_STYLES
 from marelle.planning.services import PlanningError, demande_cancel
+from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.forms_planning import DemandesFilterForm
-from marelle.portal.views.planning import ParentRequiredMixin
 
 PAGE_SIZE = 20
 
@@ -35,7 +35,7 @@ def demandes_for(user):
     )
 
 
-class DemandesView(ParentRequiredMixin, View):
+class DemandesView(ResponsableRequiredMixin, View):
     template_name = "portal/planning/demandes.html"
 
     def get(self, request):
@@ -75,7 +75,7 @@ def _lines(demande: Demande) -> list[dict]:
     return list(grouped.values())
 
 
-class DemandeCancelView(ParentRequiredMixin, View):
+class DemandeCancelView(ResponsableRequiredMixin, View):
     def post(self, request, pk: int):
         demande = get_object_or_404(Demande.objects.filter(famille=famille_for(request.user)), pk=pk)
         try:

@@ -15,9 +15,9 @@ from django.views import View
 from marelle.planning.models import CellState, Inscription
 from marelle.planning.rules import Action, local_today
 from marelle.planning.services import PlanningError, demande_preview, demande_submit
+from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.forms_planning import RythmeForm, new_submission_key
 from marelle.portal.views.planning import (
-    ParentRequiredMixin,
     enfant_for_planning,
     month_param,
     planning_url,
@@ -70,7 +70,7 @@ def preview_summary(verdicts, services: dict[int, str]) -> list[dict]:
     return [e for e in summary.values() if e["ok"] or e["refused"]]
 
 
-class RythmeView(ParentRequiredMixin, View):
+class RythmeView(ResponsableRequiredMixin, View):
     template_name = "portal/planning/rythme.html"
 
     def _context(self, enfant, form, **extra):
