@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import holidays as holidays_lib
-from django.db.models import Q
 
 from marelle.families.models import Enfant
 from marelle.planning import deadlines
@@ -206,7 +205,3 @@ def load_child_context(
         cells=cells,
         holidays=public_holidays_around(first, last),
     )
-
-
-def closure_q(first: dt.date, last: dt.date) -> Q:
-    return Q(start_date__lte=last, end_date__gte=first)
