@@ -1,0 +1,14 @@
+"""Audit codes written about families, responsables and children (see marelle/audit/labels.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "famille.updated": _("Famille modifiée"),
+    "responsable.updated": _("Responsable modifié : %(name)s"),
+    # Written by the parents' account page before there was one responsable_update.
+    "responsable.contact_updated": _("Coordonnées du responsable modifiées"),
+    "enfant.updated": _("Enfant modifié : %(name)s"),
+    "famille.data_exported": _("Export des données personnelles (RGPD)"),
+    "famille.purged": _("Famille effacée (durée de conservation échue)"),
+    "enfant.purged": _("Enfant effacé (parti le %(left_on)s)"),
+}
