@@ -14,7 +14,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from marelle.billing.models import Facture, Payment
+from marelle.billing.models import Facture, Payment, allow_invoice_deletion
+from marelle.demo.billing import delete_demo_billing
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.messaging.models import Message
 from marelle.planning.models import DeadlineRule, Inscription, PlanningDefaults, Service
@@ -94,8 +95,8 @@ def delete_demo() -> None:
     familles = Famille.objects.filter(commune__in=communes)
     users = list(Responsable.objects.filter(famille__in=familles).values_list("user_id", flat=True))
     users += list(Agent.objects.filter(communes__in=communes).values_list("user_id", flat=True))
-    Payment.objects.filter(famille__in=familles).delete()
-    Facture.objects.filter(famille__in=familles).delete()
+    with allow_invoice_deletion():  # issued invoices are otherwise never deleted
+        delete_demo_billing(familles, communes)
     Inscription.objects.filter(enfant__famille__in=familles).delete()
     familles.delete()
     Closure.objects.filter(commune__in=communes).delete()
