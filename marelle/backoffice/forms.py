@@ -11,6 +11,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from marelle.backoffice import services_familles
+from marelle.core.forms import BoundedDateField
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.planning.models import FREE, WEEKDAY_LABELS, CellState, Demande, Inscription, Service
 from marelle.territory.models import Closure, Commune, DayType, Etablissement, SchoolYear
@@ -26,8 +27,8 @@ class DemandeFilterForm(forms.Form):
         queryset=Etablissement.objects.none(), required=False, label=_("Établissement")
     )
     service = forms.ModelChoiceField(queryset=Service.objects.none(), required=False, label=_("Service"))
-    du = forms.DateField(required=False, label=_("Du"), widget=DATE_WIDGET)
-    au = forms.DateField(required=False, label=_("Au"), widget=DATE_WIDGET)
+    du = BoundedDateField(required=False, label=_("Du"), widget=DATE_WIDGET)
+    au = BoundedDateField(required=False, label=_("Au"), widget=DATE_WIDGET)
     kind = forms.ChoiceField(choices=[("", _("Tous"))] + list(Demande.Kind.choices), required=False, label=_("Type"))
 
     def __init__(self, *args, commune_ids, **kwargs):
@@ -246,8 +247,8 @@ class PointageActionForm(forms.Form):
 
 
 class EffectifsForm(forms.Form):
-    du = forms.DateField(label=_("Du"), widget=DATE_WIDGET)
-    au = forms.DateField(label=_("Au"), widget=DATE_WIDGET)
+    du = BoundedDateField(label=_("Du"), widget=DATE_WIDGET)
+    au = BoundedDateField(label=_("Au"), widget=DATE_WIDGET)
     commune = forms.ModelChoiceField(queryset=Commune.objects.none(), required=False, label=_("Commune"))
     etablissement = forms.ModelChoiceField(
         queryset=Etablissement.objects.none(), required=False, label=_("Établissement")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from marelle.core.dates import in_range
 from marelle.families.models import Enfant
 from marelle.planning.models import OCCUPYING_STATES, Cell, Service
 
@@ -58,6 +59,8 @@ class Headcounts:
 
 def headcounts(*, services: Iterable[Service], first: dt.date, last: dt.date) -> Headcounts:
     """Expected children per day × service (× its school) over [first, last]: one aggregated query."""
+    if not (in_range(first) and in_range(last)):
+        raise ValueError(f"headcounts: {first}..{last} out of range")  # forms bound dates with core.dates
     services = sorted(services, key=lambda s: (s.etablissement.name, s.position, s.name))
     by_id = {s.pk: s for s in services}
     counted = (

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from marelle.families.models import Enfant
+from marelle.core.dates import MAX_YEAR, MIN_YEAR
 from marelle.planning import deadlines
 from marelle.planning.context import ChildContext, load_child_context
 from marelle.planning.models import FREE, CellState, Inscription, Service
@@ -224,6 +225,9 @@ def month_grid(
     `enfant` must be loaded with `context.ENFANT_RELATED` selected.
     """
     first, last = month_bounds(year, month)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        # Callers parse months with core.dates; a year near 1 or 9999 would overflow below.
+        raise ValueError(f"month_grid: year {year} out of range")
     ctx = load_child_context(enfant, first, last, inscriptions=inscriptions)
     today = local_today(now)
     days = [grid_day(first + dt.timedelta(days=i), today) for i in range((last - first).days + 1)]

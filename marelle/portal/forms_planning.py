@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from marelle.core.dates import parse_month as parse_bounded_month
 from marelle.planning.models import AbsenceReason, Demande
 from marelle.planning.rules import Action
 from marelle.planning.services import MAX_CELLS_PER_DEMANDE
@@ -39,13 +40,7 @@ def new_submission_key() -> str:
 
 def parse_month(value: str | None, default: dt.date) -> dt.date:
     """'2026-12' → 1 December 2026; anything else → `default` (first of the current month)."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        if 2000 <= year <= 2100 and 1 <= month <= 12:
-            return dt.date(year, month, 1)
-    except ValueError:
-        pass
-    return default
+    return parse_bounded_month(value) or default
 
 
 def parse_cell_key(value: str) -> tuple[int, dt.date]:

@@ -4,9 +4,10 @@ import datetime as dt
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from marelle.planning.rules import local_today
+from marelle.core.dates import parse_date
+from marelle.core.redirects import safe_next  # noqa: F401 - re-exported to the views
 
 
 def now() -> dt.datetime:
@@ -18,17 +19,10 @@ def today() -> dt.date:
 
 
 def parse_day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise Http404 from None
-
-
-def safe_next(request, default: str) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        return url
-    return default
+    day = parse_date(value)
+    if day is None:
+        raise Http404
+    return day
 
 
 def school_days(start: dt.date, n: int) -> list[dt.date]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from itertools import chain
 
 from django.contrib import messages
@@ -27,6 +26,7 @@ from marelle.backoffice.forms import (
 )
 from marelle.backoffice.scoping import get_scoped_or_404, scoped
 from marelle.backoffice.views.common import now, today
+from marelle.core.dates import parse_month
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.planning.context import ENFANT_RELATED
 from marelle.planning.models import CellChange, Demande, DemandeLine, Inscription
@@ -143,13 +143,8 @@ def _state_label(state: str) -> str:
 
 
 def _month(request) -> tuple[int, int]:
-    try:
-        year, month = (int(x) for x in request.GET.get("mois", "").split("-"))
-        dt.date(year, month, 1)
-        return year, month
-    except ValueError:
-        day = today()
-        return day.year, day.month
+    day = parse_month(request.GET.get("mois")) or today()
+    return day.year, day.month
 
 
 @agent_view

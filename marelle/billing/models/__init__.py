@@ -16,7 +16,7 @@ from marelle.billing.models.invoicing import (
     invoice_storage,
 )
 from marelle.billing.models.payments import Payment, PaymentAllocation
-from marelle.billing.models.sepa import SepaBatch, SepaDebit, SepaMandat
+from marelle.billing.models.sepa import PesExport, SepaBatch, SepaDebit, SepaMandat
 
 __all__ = [
     "BilledCell",
@@ -27,6 +27,7 @@ __all__ = [
     "InvoiceRun",
     "Payment",
     "PaymentAllocation",
+    "PesExport",
     "Regie",
     "SepaBatch",
     "SepaDebit",

@@ -1,6 +1,11 @@
 """Payments (online, direct debit, at the town hall) and how they are allocated to invoices.
 
 Owned by the payments side of billing. remaining(invoice) = total − allocations − credit notes.
+
+Only a confirmed payment has allocations: an online payment is `pending` (it remembers in
+`requested_factures` which invoices it was started for) until the bank's notification
+confirms it; a rejected direct debit loses its allocations and becomes `failed`. What a
+confirmed payment has not allocated is the family's credit, used by its next invoice.
 """
 
 from __future__ import annotations
@@ -46,12 +51,24 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("créé le"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    # The agent's reference of a payment at the desk: cheque number, CESU numbers, transfer label.
+    note = models.CharField(_("référence du moyen de paiement"), max_length=100, blank=True)
+    # Ids of the invoices an online payment was started for, allocated once it is confirmed.
+    requested_factures = models.JSONField(_("factures demandées"), default=list, blank=True)
+    # What the bank sent (kept for the treasurer and for disputes), without card data.
+    bank_data = models.JSONField(_("données de la banque"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("paiement")
         verbose_name_plural = _("paiements")
         ordering = ["-received_on", "-id"]
-        indexes = [models.Index(fields=["famille", "received_on"])]
+        indexes = [
+            models.Index(fields=["famille", "received_on"]),
+            models.Index(fields=["regie", "received_on"], name="payment_regie_day"),
+            models.Index(fields=["status", "expires_at"], name="payment_status_expiry"),
+            models.Index(fields=["backend", "transaction_id"], name="payment_transaction"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} € ({self.get_method_display()}, {self.received_on:%d/%m/%Y})"

@@ -44,6 +44,9 @@ class SepaBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("créé le"))
+    message_id = models.CharField(_("identifiant du message"), max_length=35, blank=True)
+    count = models.PositiveIntegerField(_("prélèvements"), default=0)
+    total = models.DecimalField(_("montant"), **MONEY, default=0)
 
     class Meta:
         verbose_name = _("lot de prélèvements")
@@ -66,10 +69,43 @@ class SepaDebit(models.Model):
     sequence = models.CharField(_("séquence"), max_length=4, choices=Sequence.choices)
     rejected_on = models.DateField(_("rejeté le"), null=True, blank=True)
     reject_reason = models.CharField(_("motif du rejet"), max_length=10, blank=True)
+    # The direct-debit payment allocated to the invoice; failed when the debit is rejected.
+    payment = models.OneToOneField(
+        "billing.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="sepa_debit"
+    )
+    end_to_end_id = models.CharField(_("référence de bout en bout"), max_length=35, blank=True)
 
     class Meta:
         verbose_name = _("prélèvement")
         verbose_name_plural = _("prélèvements")
+        constraints = [
+            # An invoice is in at most one live (not rejected) debit.
+            models.UniqueConstraint(
+                fields=["facture"], condition=models.Q(rejected_on__isnull=True), name="sepadebit_one_live_per_facture"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.mandat} {self.amount}"
+
+
+class PesExport(models.Model):
+    """A run exported to the treasury: its bordereau number (IdBord) is given once, per
+    régie and year, and kept when the file is downloaded again."""
+
+    run = models.OneToOneField("billing.InvoiceRun", on_delete=models.PROTECT, related_name="pes_export")
+    regie = models.ForeignKey(Regie, on_delete=models.PROTECT, related_name="pes_exports")
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField(_("numéro de bordereau"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créé le"))
+
+    class Meta:
+        verbose_name = _("bordereau PES")
+        verbose_name_plural = _("bordereaux PES")
+        constraints = [models.UniqueConstraint(fields=["regie", "year", "number"], name="pesexport_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.regie} {self.year}/{self.number}"

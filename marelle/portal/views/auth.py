@@ -8,8 +8,8 @@ from axes.helpers import get_cool_off
 from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 
+from marelle.core.redirects import safe_next
 from marelle.portal.access import home_url_for
 from marelle.portal.forms import IdentifiantPasswordResetForm, LoginForm
 from marelle.territory.models import Commune
@@ -33,9 +33,7 @@ class LoginView(auth_views.LoginView):
         return url or home_url_for(self.request.user)
 
     def get_redirect_url(self) -> str:
-        url = self.request.POST.get("next", self.request.GET.get("next", ""))
-        safe = url_has_allowed_host_and_scheme(url, allowed_hosts={self.request.get_host()})
-        return url if safe else ""
+        return safe_next(self.request, "")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from marelle.core.redirects import safe_next
 from marelle.families.selectors import enfants_for, famille_for
 from marelle.planning.models import Demande, DemandeLine
 from marelle.planning.selectors import STATE_STYLES
@@ -84,7 +85,4 @@ class DemandeCancelView(ResponsableRequiredMixin, View):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("La demande a été annulée."))
-        back = request.POST.get("next", "")
-        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            return redirect(back)
-        return redirect("portal:demandes")
+        return redirect(safe_next(request, reverse("portal:demandes")))

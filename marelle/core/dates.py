@@ -1,0 +1,38 @@
+"""Dates and months read from requests, within a sane range.
+
+Python's dates go from year 1 to 9999, but a planning computed around either end overflows
+(OverflowError) or walks millennia of holidays; nothing in Marelle happens outside these years.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+MIN_DATE = dt.date(MIN_YEAR, 1, 1)
+MAX_DATE = dt.date(MAX_YEAR, 12, 31)
+
+
+def in_range(day: dt.date) -> bool:
+    return MIN_DATE <= day <= MAX_DATE
+
+
+def parse_month(value: str | None) -> dt.date | None:
+    """'2026-12' → 1 December 2026; None for anything else, including years outside the range."""
+    parts = (value or "").split("-")
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
+        return None
+    year, month = int(parts[0]), int(parts[1])
+    if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12:
+        return dt.date(year, month, 1)
+    return None
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """'2026-12-07' → that day; None for anything else, including days outside the range."""
+    try:
+        day = dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return day if in_range(day) else None
