@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "marelle.attendance",
     "marelle.billing",
     "marelle.messaging",
+    "marelle.privacy",
     "marelle.portal",
     "marelle.backoffice",
     "marelle.demo",

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marelle.audit.models import LogEntry
-from marelle.families.export import TABLES, family_data, family_export_zip
 from marelle.messaging.models import Message
 from marelle.planning.models import CellChange, CellState, ContratRegulier, Demande, DemandeLine
+from marelle.privacy.export import family_data, family_export_zip, tables
 from marelle.territory.models import SchoolYear
 from tests import factories as f
 from tests.billing.factories import FactureFactory, PaymentFactory
@@ -125,7 +125,9 @@ def test_the_zip_holds_json_a_csv_per_table_and_a_readme(filled):
     archive = family_export_zip(filled.famille, now=timezone.now())
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         names = set(z.namelist())
-        assert names == {"LISEZMOI.txt", "donnees.json", "famille.csv"} | {f"{t.name}.csv" for t in TABLES}
+        assert names == {"LISEZMOI.txt", "donnees.json", "famille.csv"} | {
+            f"{name}.csv" for name in tables(filled.famille)
+        }
         payload = json.loads(z.read("donnees.json"))
         rows = list(csv.DictReader(io.StringIO(z.read("planning.csv").decode("utf-8-sig")), delimiter=";"))
         readme = z.read("LISEZMOI.txt").decode()
@@ -149,7 +151,7 @@ def test_export_queries_do_not_grow_with_children_or_cells(world):
     for n in range(3):
         enfant = f.EnfantFactory(famille=world.famille, etablissement=world.etablissement)
         fill(world.famille, world.alice, enfant, cells=15, tag=f"B{n}")
-    assert export_queries(world.famille) == small == 1 + len(TABLES)
+    assert export_queries(world.famille) == small == 1 + len(tables(world.famille))
 
 
 def test_parent_downloads_the_zip_from_mon_compte(alice_client, filled):

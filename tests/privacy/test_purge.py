@@ -15,9 +15,9 @@ from marelle.audit.models import LogEntry
 from marelle.audit.services import log_action
 from marelle.billing.models import Facture
 from marelle.families.models import Enfant, Famille, Responsable
-from marelle.families.purge import purge_departed, retention_cutoff
 from marelle.messaging.models import Message
 from marelle.planning.models import Cell, CellChange, Demande, DemandeLine, Inscription
+from marelle.privacy.purge import purge_departed, retention_cutoff
 from tests import factories as f
 from tests.billing.factories import FactureFactory, PaymentFactory
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
 from marelle.billing.selectors import balance_on, statement, unpaid_invoices
-from marelle.families.export import export_filename, family_export
 from marelle.families.selectors import enfant_for, enfants_for, famille_for, responsable_for
 from marelle.families.services import responsable_update_contact
 from marelle.messaging.selectors import inbox, unread_count
@@ -20,6 +19,7 @@ from marelle.planning.context import INSCRIPTION_RELATED
 from marelle.planning.models import Inscription
 from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.forms import ContactForm
+from marelle.privacy.export import export_filename, family_export
 
 
 class AccueilView(ResponsableRequiredMixin, TemplateView):
