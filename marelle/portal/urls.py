@@ -43,6 +43,6 @@ urlpatterns = [
     path("portail/messages/", family.MessagesView.as_view(), name="messages"),
     path("portail/messages/<int:pk>/", family.MessageView.as_view(), name="message"),
     path("portail/infos/", family.InfosView.as_view(), name="infos"),
-    # The planning's routes (grid, cell actions, rhythm, demandes) live in their own module.
-    path("portail/", include("marelle.portal.urls_planning")),
+    # The planning's routes (grid, cell actions, rhythm, demandes) live in their own package.
+    path("portail/", include("marelle.portal.planning.urls")),
 ]

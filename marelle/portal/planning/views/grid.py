@@ -1,4 +1,4 @@
-"""The child's monthly planning (parent side): the grid, and the actions on its cells.
+"""The child's monthly planning (parent side): the grid, a cell's page, and the actions on cells.
 
 Thin views: forms parse the request, `planning.services` decides and writes. A request
 sent by planning.js (header X-Requested-With: fetch) gets JSON with the changed cells as
@@ -10,26 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 
 from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
-from marelle.families.models import Enfant
-from marelle.families.selectors import famille_for
-from marelle.planning.context import ENFANT_RELATED
-from marelle.planning.models import AbsenceReason
 from marelle.planning.rules import Action, local_today
-from marelle.planning.selectors import STATE_STYLES, cells_for, month_grid
-from marelle.planning.services import PlanningError, SubmitResult, demande_submit
+from marelle.planning.selectors import cells_for, month_grid
+from marelle.planning.services import PlanningError, demande_submit
 from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.forms_planning import (
     CellActionForm,
@@ -38,36 +30,19 @@ from marelle.portal.forms_planning import (
     parse_cell_key,
     parse_month,
 )
-from marelle.portal.planning_html import cell_html, row_html
+from marelle.portal.planning.cells import cell_html, row_html
+from marelle.portal.planning.views.common import (
+    absence_reasons,
+    action_labels,
+    enfant_for_planning,
+    is_fetch,
+    month_param,
+    parse_month_or_none,
+    planning_url,
+    rejected_text,
+    summarise,
+)
 from marelle.portal.views.family import child_card_context, child_inscriptions
-
-ACTION_LABELS = {
-    Action.BOOK: gettext_lazy("Demande de réservation"),
-    Action.ABSENCE: gettext_lazy("Déclaration d'absence"),
-    Action.CANCEL: gettext_lazy("Annuler la demande"),
-}
-
-
-def enfant_for_planning(user, pk: int) -> Enfant:
-    """One of the user's own children, with what the deadline rules need; 404 otherwise."""
-    scope = Enfant.objects.filter(famille=famille_for(user)).select_related(
-        *ENFANT_RELATED, "famille__commune", "etablissement__commune"
-    )
-    return get_object_or_404(scope, pk=pk)
-
-
-def is_fetch(request) -> bool:
-    return request.headers.get("X-Requested-With") == "fetch"
-
-
-def month_param(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def planning_url(enfant_pk: int, mois: str | None = None, **extra) -> str:
-    url = reverse("portal:planning", args=[enfant_pk])
-    params = {k: v for k, v in {"mois": mois or "", **extra}.items() if v}
-    return f"{url}?{urlencode(params)}" if params else url
 
 
 def js_texts() -> dict[str, str]:
@@ -81,10 +56,6 @@ def js_texts() -> dict[str, str]:
         "count_1": _("1 jour sélectionné."),
         "count_n": _("{n} jours sélectionnés."),
     }
-
-
-def absence_reasons() -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in AbsenceReason.choices]
 
 
 class PlanningView(ResponsableRequiredMixin, View):
@@ -111,6 +82,7 @@ class PlanningView(ResponsableRequiredMixin, View):
         )
         mois = month_param(grid.first)
         weeks = sorted({d.date - dt.timedelta(days=d.date.weekday()) for d in grid.days})
+        labels = action_labels()
         context = {
             **child_card_context(enfant, today, inscriptions),
             "grid": grid,
@@ -128,8 +100,8 @@ class PlanningView(ResponsableRequiredMixin, View):
             "selecting": bool(filters["selection"]),
             "submission_key": new_submission_key(),
             "reasons": absence_reasons(),
-            "action_labels": {str(k): str(v) for k, v in ACTION_LABELS.items()},
-            "action_labels_json": json.dumps({**{str(k): str(v) for k, v in ACTION_LABELS.items()}, **js_texts()}),
+            "action_labels": labels,
+            "action_labels_json": json.dumps({**labels, **js_texts()}),
             "previous_url": planning_url(enfant.pk, month_param(grid.previous)),
             "next_url": planning_url(enfant.pk, month_param(grid.next)),
             "current_url": planning_url(enfant.pk),
@@ -166,43 +138,9 @@ class PlanningCellView(ResponsableRequiredMixin, View):
                 "back_url": planning_url(enfant.pk, mois),
                 "submission_key": new_submission_key(),
                 "reasons": absence_reasons(),
-                "action_labels": {str(k): str(v) for k, v in ACTION_LABELS.items()},
+                "action_labels": action_labels(),
             },
         )
-
-
-def _where(service_name: str, day: dt.date) -> str:
-    return f"{service_name}, {date_format(day, 'l j F Y')}"
-
-
-def summarise(action: Action, result: SubmitResult) -> tuple[str, str]:
-    """(level, French message) for a demande_submit result."""
-    if result.duplicate:
-        return "info", _("Cette demande a déjà été enregistrée.")
-    head = {
-        Action.BOOK: _("Demande de réservation enregistrée"),
-        Action.ABSENCE: _("Déclaration d'absence enregistrée"),
-        Action.CANCEL: _("Demande annulée"),
-    }[action]
-    if len(result.applied) == 1:
-        outcome = result.applied[0]
-        detail = f"{_where(outcome.service.name, outcome.day)} : {STATE_STYLES[outcome.to_state].label}"
-    else:
-        counts = Counter(str(STATE_STYLES[o.to_state].label) for o in result.applied)
-        detail = ngettext("%(n)d jour", "%(n)d jours", len(result.applied)) % {"n": len(result.applied)}
-        detail += " : " + ", ".join(f"{n} × {label}" for label, n in counts.most_common())
-    message = f"{head} — {detail}."
-    if result.rejected:
-        message += " " + rejected_text(result.rejected)
-    return ("warning" if result.rejected else "success"), message
-
-
-def rejected_text(rejected, limit: int = 3) -> str:
-    text = ngettext("%(n)d jour non modifié :", "%(n)d jours non modifiés :", len(rejected)) % {"n": len(rejected)}
-    parts = [f"{_where(v.service.name, v.day)} — {v.error}" for v in rejected[:limit]]
-    if len(rejected) > limit:
-        parts.append(_("et %(n)d autre(s)") % {"n": len(rejected) - limit})
-    return f"{text} {' ; '.join(parts)}"
 
 
 class PlanningActionView(ResponsableRequiredMixin, View):
@@ -257,8 +195,3 @@ class PlanningActionView(ResponsableRequiredMixin, View):
             )
         getattr(messages, level)(request, message)
         return redirect(planning_url(enfant.pk, parse_month_or_none(mois)))
-
-
-def parse_month_or_none(value: str) -> str | None:
-    first = parse_month(value, dt.date(1, 1, 1))
-    return None if first.year == 1 else month_param(first)

@@ -1,0 +1,1 @@
+"""The planning pages, one module per page; helpers they share are in `common`."""
