@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "marelle.attendance",
     "marelle.billing",
     "marelle.messaging",
+    "marelle.documents",
     "marelle.privacy",
     "marelle.portal",
     "marelle.backoffice",
@@ -183,6 +184,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Families' and communes' documents: outside the web root (never under MEDIA_URL), served
+# only by scoped views; names are random tokens.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 5) * 1024 * 1024
+if DOCUMENT_MAX_BYTES <= 0:
+    raise ImproperlyConfigured("DOCUMENT_MAX_MB must be a positive number of megabytes")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from marelle.backoffice.views import calendrier, dashboard, demandes, effectifs, familles, inscriptions, otp, pointage
+from marelle.backoffice.views import documents as documents_views
 
 app_name = "backoffice"
 
@@ -27,6 +28,12 @@ urlpatterns = [
     path("effectifs/effectifs.csv", effectifs.export_csv, name="effectifs_csv"),
     path("effectifs/effectifs.xlsx", effectifs.export_xlsx, name="effectifs_xlsx"),
     path("effectifs/liste/<int:service_pk>/<str:day>/", effectifs.children_list, name="effectifs_liste"),
+    path("documents/", documents_views.index, name="documents"),
+    path("documents/publier/", documents_views.publish, name="document_publish"),
+    path("documents/publies/<int:pk>/", documents_views.published_file, name="document_published_file"),
+    path("documents/publies/<int:pk>/retirer/", documents_views.published_withdraw, name="document_withdraw"),
+    path("documents/familles/<int:pk>/", documents_views.family_file, name="document_family_file"),
+    path("documents/familles/<int:pk>/decider/", documents_views.family_decide, name="document_decide"),
     path("securite/", otp.enrol, name="otp_enrol"),
     path("securite/verification/", otp.verify, name="otp_verify"),
 ]

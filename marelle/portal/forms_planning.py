@@ -13,17 +13,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from marelle.core.dates import parse_month as parse_bounded_month
+from marelle.documents.validators import DOCUMENT_SIGNATURES, MAX_DOCUMENT_BYTES, sniff_document_type  # noqa: F401
 from marelle.planning.models import AbsenceReason, Demande
 from marelle.planning.rules import Action
 from marelle.planning.services import MAX_CELLS_PER_DEMANDE
 
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
-# Supporting documents are recognised by their first bytes, not by their name or the browser's word.
-DOCUMENT_SIGNATURES = (
-    (b"%PDF-", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-)
 WEEKDAY_CHOICES = [
     ("0", _("lundi")),
     ("1", _("mardi")),
@@ -49,15 +43,6 @@ def parse_cell_key(value: str) -> tuple[int, dt.date]:
     if not service.isdigit() or len(service) > 12:
         raise ValueError(value)
     return int(service), dt.date.fromisoformat(day)
-
-
-def sniff_document_type(upload) -> str | None:
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, extension in DOCUMENT_SIGNATURES:
-        if head.startswith(signature):
-            return extension
-    return None
 
 
 class CellKeysField(forms.Field):

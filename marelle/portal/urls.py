@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from marelle.portal.views import auth, family, public
+from marelle.portal.views import auth, documents, family, public
 
 app_name = "portal"
 
@@ -42,7 +42,14 @@ urlpatterns = [
     path("portail/releve/", family.ReleveView.as_view(), name="releve"),
     path("portail/messages/", family.MessagesView.as_view(), name="messages"),
     path("portail/messages/<int:pk>/", family.MessageView.as_view(), name="message"),
-    path("portail/infos/", family.InfosView.as_view(), name="infos"),
+    path("portail/infos/", documents.InfosView.as_view(), name="infos"),
+    path("portail/documents/<int:pk>/", documents.FamilyDocumentFileView.as_view(), name="document_famille"),
+    path("portail/documents/publies/<int:pk>/", documents.PublishedDocumentFileView.as_view(), name="document_publie"),
+    path(
+        "portail/documents/justificatifs/<int:pk>/",
+        documents.JustificatifFileView.as_view(),
+        name="document_justificatif",
+    ),
     # The planning's routes (grid, cell actions, rhythm, demandes) live in their own package.
     path("portail/", include("marelle.portal.planning.urls")),
 ]

@@ -160,10 +160,3 @@ class MessageView(ResponsableRequiredMixin, TemplateView):
         message = get_object_or_404(inbox(famille_for(self.request.user)), pk=self.kwargs["pk"])
         message_mark_read(message=message, now=timezone.now())
         return super().get_context_data(message=message, **kwargs)
-
-
-class InfosView(ResponsableRequiredMixin, TemplateView):
-    template_name = "portal/infos.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(famille=famille_for(self.request.user), **kwargs)
