@@ -13,10 +13,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from marelle.core.dates import parse_month as parse_bounded_month
+from marelle.core.forms import BoundedDateField
 from marelle.documents.validators import DOCUMENT_SIGNATURES, MAX_DOCUMENT_BYTES, sniff_document_type  # noqa: F401
 from marelle.planning.models import AbsenceReason, Demande
 from marelle.planning.rules import Action
-from marelle.planning.services import MAX_CELLS_PER_DEMANDE
+from marelle.planning.services import MAX_CELLS_PER_DEMANDE, PlanningError
+from marelle.planning.services.demandes import check_cells_bounds
 
 WEEKDAY_CHOICES = [
     ("0", _("lundi")),
@@ -63,9 +65,14 @@ class CellKeysField(forms.Field):
         if len(value) > MAX_CELLS_PER_DEMANDE:
             raise ValidationError(self.error_messages["too_many"], code="too_many", params={"n": MAX_CELLS_PER_DEMANDE})
         try:
-            return sorted({parse_cell_key(v) for v in value}, key=lambda c: (c[1], c[0]))
+            cells = sorted({parse_cell_key(v) for v in value}, key=lambda c: (c[1], c[0]))
         except (TypeError, ValueError):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        try:
+            check_cells_bounds(cells)  # before any calendar work: its cost grows with the span
+        except PlanningError as exc:
+            raise ValidationError(exc.message, code=exc.code) from None
+        return cells
 
 
 class CellActionForm(forms.Form):
@@ -151,8 +158,8 @@ class RythmeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choisissez au moins un jour de la semaine.")},
     )
-    start = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = BoundedDateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = BoundedDateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     submission_key = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, services=(), **kwargs):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from marelle.core.dates import in_range
 from marelle.families.models import Enfant
 from marelle.planning import locking
 from marelle.planning.context import ENFANT_RELATED, ChildContext, load_child_context
@@ -34,6 +35,25 @@ from marelle.planning.services.common import (
 )
 
 MAX_CELLS_PER_DEMANDE = 400  # a school year of one service, twice over
+# From the first to the last day of one demande: a school year and its margins. Checked before
+# any calendar work, which grows with the span (a span of millennia costs seconds of CPU).
+MAX_SPAN_DAYS = 400
+
+
+def check_cells_bounds(cells: Sequence[tuple[int, dt.date]], *, count: bool = True) -> None:
+    """PlanningError unless the cells (sorted by day) are few enough (when `count`), within a
+    sane range of years and within MAX_SPAN_DAYS of each other."""
+    if count and len(cells) > MAX_CELLS_PER_DEMANDE:
+        raise PlanningError(
+            _("Trop de jours à la fois (%(n)d au plus).") % {"n": MAX_CELLS_PER_DEMANDE}, code="too_many"
+        )
+    if not all(in_range(day) for _service, day in cells):
+        raise PlanningError(_("Ce jour est en dehors du calendrier."), code="out_of_range")
+    if cells and (cells[-1][1] - cells[0][1]).days > MAX_SPAN_DAYS:
+        raise PlanningError(
+            _("Une demande couvre %(n)d jours au plus, du premier au dernier.") % {"n": MAX_SPAN_DAYS},
+            code="too_long",
+        )
 
 KIND_FOR_ACTION = {
     Action.BOOK: Demande.Kind.RESERVATION,
@@ -59,10 +79,12 @@ def demande_preview(
     *, enfant: Enfant, action: Action, cells: Sequence[tuple[int, dt.date]], now: dt.datetime
 ) -> list[Verdict]:
     """What `demande_submit` would do, without writing. Capacity is the only thing it cannot
-    promise: an automatic booking may still land on the waiting list."""
+    promise: an automatic booking may still land on the waiting list. PlanningError for cells
+    out of bounds (see check_cells_bounds; their number is checked on submit only)."""
     cells = sorted(set(cells), key=lambda c: (c[1], c[0]))
     if not cells:
         return []
+    check_cells_bounds(cells, count=False)
     enfant = _with_rules(enfant)
     ctx = load_child_context(enfant, cells[0][1], cells[-1][1], service_ids={s for s, _ in cells})
     return [_judge_ref(ctx, action, service_id, day, now) for service_id, day in cells]
@@ -104,10 +126,7 @@ def demande_submit(
     cells = sorted(set(cells), key=lambda c: (c[1], c[0]))
     if not cells:
         raise PlanningError(_("Choisissez au moins un jour."), code="empty")
-    if len(cells) > MAX_CELLS_PER_DEMANDE:
-        raise PlanningError(
-            _("Trop de jours à la fois (%(n)d au plus).") % {"n": MAX_CELLS_PER_DEMANDE}, code="too_many"
-        )
+    check_cells_bounds(cells)
     if action == Action.ABSENCE and reason not in AbsenceReason.values:
         raise PlanningError(_("Choisissez le motif de l'absence."), code="reason")
     if action != Action.ABSENCE:
