@@ -155,6 +155,10 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # for the race test's negative control, which must be able to show the race without the lock.
 PLANNING_CAPACITY_LOCK = env_bool("PLANNING_CAPACITY_LOCK", True)
 PLANNING_RACE_DELAY_SECONDS = float(os.environ.get("PLANNING_RACE_DELAY_SECONDS", "0") or 0)
+# Invoice numbers are taken under a row lock (gapless, no duplicates); 0 only for the race
+# test's negative control. The delay widens the read-to-write gap in that test.
+BILLING_NUMBER_LOCK = env_bool("BILLING_NUMBER_LOCK", True)
+BILLING_RACE_DELAY_SECONDS = float(os.environ.get("BILLING_RACE_DELAY_SECONDS", "0") or 0)
 
 # Records of children who left are purged this many years after they left (purge_departed).
 RETENTION_YEARS = env_int("RETENTION_YEARS", 3)

@@ -1,41 +1,87 @@
-"""Reads of a family's account, shaped for the Accueil and the Relevé de compte."""
+"""Reads of the accounts, shaped for the Accueil, the Relevé de compte and the back office.
+
+One rule everywhere: what an invoice still owes = its total − the confirmed payments
+allocated to it − its credit notes; a family's balance = confirmed payments − invoices +
+credit notes (negative: the family owes money).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from marelle.billing.models import Facture, Payment
+from marelle.billing.models import Facture, Payment, PaymentAllocation
 from marelle.families.models import Famille
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=12, decimal_places=2)
+CONFIRMED = Payment.Status.CONFIRMED
+INVOICE = Facture.Kind.INVOICE
+CREDIT_NOTE = Facture.Kind.CREDIT_NOTE
 
 
-def balance_on(famille: Famille, day: dt.date) -> Decimal:
-    """Payments received minus invoices issued up to `day`: negative means the family owes money."""
-    invoiced = (
-        Facture.objects.filter(famille=famille, issued_on__lte=day)
-        .exclude(status=Facture.Status.CANCELLED)
-        .aggregate(s=Sum("total"))["s"]
-        or ZERO
+def _sum_subquery(queryset, group: str, column: str):
+    return Coalesce(
+        Subquery(queryset.order_by().values(group).annotate(s=Sum(column)).values("s"), output_field=_MONEY),
+        Value(ZERO),
+        output_field=_MONEY,
     )
-    paid = Payment.objects.filter(famille=famille, received_on__lte=day).aggregate(s=Sum("amount"))["s"] or ZERO
-    return (paid - invoiced).quantize(ZERO)
+
+
+def with_amounts(queryset: QuerySet[Facture]) -> QuerySet[Facture]:
+    """Invoices annotated with `paid`, `credited` and `remaining`.
+
+    Paid = allocations of confirmed payments, plus confirmed payments attached directly to
+    the invoice without allocations (payments recorded before allocations existed)."""
+    allocated = _sum_subquery(
+        PaymentAllocation.objects.filter(facture=OuterRef("pk"), payment__status=CONFIRMED), "facture", "amount"
+    )
+    direct = _sum_subquery(
+        Payment.objects.filter(facture=OuterRef("pk"), status=CONFIRMED, allocations__isnull=True),
+        "facture",
+        "amount",
+    )
+    credited = _sum_subquery(Facture.objects.filter(credit_of=OuterRef("pk"), kind=CREDIT_NOTE), "credit_of", "total")
+    return queryset.annotate(paid=allocated + direct, credited=credited).annotate(
+        remaining=F("total") - F("paid") - F("credited")
+    )
+
+
+def remaining_of(facture: Facture) -> Decimal:
+    return with_amounts(Facture.objects.filter(pk=facture.pk)).values_list("remaining", flat=True).get()
+
+
+def _open_invoices(queryset: QuerySet[Facture]) -> QuerySet[Facture]:
+    return with_amounts(queryset.filter(kind=INVOICE, status=Facture.Status.ISSUED)).filter(remaining__gt=0)
+
+
+def balance_on(famille: Famille, day: dt.date, *, responsable=None) -> Decimal:
+    """Confirmed payments − invoices + credit notes up to `day` (a responsable's own when given)."""
+    factures = Facture.objects.filter(famille=famille, issued_on__lte=day).exclude(status=Facture.Status.CANCELLED)
+    payments = Payment.objects.filter(famille=famille, received_on__lte=day, status=CONFIRMED)
+    if responsable is not None:
+        factures = factures.filter(responsable=responsable)
+        payments = payments.filter(
+            Q(responsable=responsable) | Q(responsable__isnull=True, facture__responsable=responsable)
+        )
+    row = factures.aggregate(
+        invoiced=Coalesce(Sum("total", filter=Q(kind=INVOICE)), Value(ZERO), output_field=_MONEY),
+        credited=Coalesce(Sum("total", filter=Q(kind=CREDIT_NOTE)), Value(ZERO), output_field=_MONEY),
+    )
+    paid = payments.aggregate(s=Sum("amount"))["s"] or ZERO
+    return (paid - row["invoiced"] + row["credited"]).quantize(ZERO)
 
 
 def unpaid_invoices(famille: Famille) -> QuerySet[Facture]:
     """Issued invoices not fully paid, oldest due first, each with `paid` and `remaining`."""
     return (
-        Facture.objects.filter(famille=famille, status=Facture.Status.ISSUED)
-        .select_related("responsable")
-        .annotate(paid=Coalesce(Sum("payments__amount"), Value(ZERO), output_field=_MONEY))
-        .annotate(remaining=F("total") - F("paid"))
-        .filter(remaining__gt=0)
+        _open_invoices(Facture.objects.filter(famille=famille))
+        .select_related("responsable", "regie")
         .order_by("due_on", "number")
     )
 
@@ -47,19 +93,90 @@ class StatementLine:
     debit: Decimal | None
     credit: Decimal | None
     balance: Decimal
+    facture: Facture | None = None
+    remaining: Decimal | None = None  # for an invoice: what it still owes
 
 
-def statement(famille: Famille) -> list[StatementLine]:
-    """Invoices (debit) and payments (credit) in date order with a running balance."""
-    events: list[tuple[dt.date, int, str, Decimal | None, Decimal | None]] = []
-    for f in Facture.objects.filter(famille=famille).exclude(status=Facture.Status.CANCELLED):
-        events.append((f.issued_on, 0, f"Facture {f.number}", f.total, None))
-    for p in Payment.objects.filter(famille=famille):
-        events.append((p.received_on, 1, f"Paiement ({p.get_method_display()})", None, p.amount))
-    events.sort(key=lambda e: (e[0], e[1]))
+@dataclass(frozen=True)
+class Statement:
+    opening: Decimal  # balance before the first line shown
+    lines: list[StatementLine]
+    years: list[int]
+
+    @property
+    def closing(self) -> Decimal:
+        return self.lines[-1].balance if self.lines else self.opening
+
+    @property
+    def total_debit(self) -> Decimal:
+        return sum((line.debit or ZERO for line in self.lines), ZERO)
+
+    @property
+    def total_credit(self) -> Decimal:
+        return sum((line.credit or ZERO for line in self.lines), ZERO)
+
+
+def _events(famille: Famille):
+    events = []
+    factures = with_amounts(Facture.objects.filter(famille=famille).exclude(status=Facture.Status.CANCELLED))
+    for f in factures.select_related("credit_of"):
+        if f.kind == CREDIT_NOTE:
+            label = f"Avoir {f.number} (facture {f.credit_of.number})" if f.credit_of_id else f"Avoir {f.number}"
+            events.append((f.issued_on, 1, f.pk, label, None, f.total, f))
+        else:
+            events.append((f.issued_on, 0, f.pk, f"Facture {f.number}", f.total, None, f))
+    for p in Payment.objects.filter(famille=famille, status=CONFIRMED):
+        events.append((p.received_on, 2, p.pk, f"Paiement ({p.get_method_display()})", None, p.amount, None))
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    return events
+
+
+def statement(famille: Famille, year: int | None = None) -> list[StatementLine]:
+    """Invoices (debit), credit notes and payments (credit) in date order with a running balance."""
+    return account_statement(famille, year).lines
+
+
+def account_statement(famille: Famille, year: int | None = None) -> Statement:
+    """The Relevé de compte, optionally one year, opening with the balance brought forward."""
+    events = _events(famille)
+    years = sorted({e[0].year for e in events}, reverse=True)
     running = ZERO
+    opening = ZERO
     lines = []
-    for day, _order, label, debit, credit in events:
+    for day, _order, _pk, label, debit, credit, facture in events:
         running = running - (debit or ZERO) + (credit or ZERO)
-        lines.append(StatementLine(day, label, debit, credit, running))
-    return lines
+        if year is not None and day.year < year:
+            opening = running
+            continue
+        if year is not None and day.year > year:
+            break
+        remaining = facture.remaining if facture is not None and facture.kind == INVOICE else None
+        lines.append(StatementLine(day, label, debit, credit, running, facture, remaining))
+    return Statement(opening=opening, lines=lines, years=years)
+
+
+@dataclass(frozen=True)
+class Unpaid:
+    total: Decimal
+    invoices: int
+    familles: int
+
+
+def unpaid_summary(commune_ids: Iterable[int], *, overdue_on: dt.date | None = None) -> Unpaid:
+    """What the families of these communes still owe, in one query (the dashboard's figure)."""
+    queryset = Facture.objects.filter(famille__commune_id__in=list(commune_ids))
+    if overdue_on is not None:
+        queryset = queryset.filter(due_on__lt=overdue_on)
+    row = _open_invoices(queryset).aggregate(
+        total=Sum("remaining"), invoices=Count("pk"), familles=Count("famille", distinct=True)
+    )
+    return Unpaid(total=(row["total"] or ZERO).quantize(ZERO), invoices=row["invoices"], familles=row["familles"])
+
+
+def unpaid_for_communes(commune_ids: Iterable[int]) -> QuerySet[Facture]:
+    """The back office's unpaid list: open invoices of these communes, oldest due first."""
+    return (
+        _open_invoices(Facture.objects.filter(famille__commune_id__in=list(commune_ids)))
+        .select_related("famille", "responsable", "regie")
+        .order_by("due_on", "number")
+    )

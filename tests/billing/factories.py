@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from marelle.billing.models import Facture, Payment
+from marelle.billing.models import Facture, Payment, Regie, ServiceBilling, Tarif, TarifTranche
 from tests.factories import FamilleFactory, ResponsableFactory
 
 
@@ -29,3 +29,27 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     amount = Decimal("10.00")
     received_on = dt.date(2026, 10, 20)
     method = Payment.Method.CHEQUE
+
+
+class RegieFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Regie
+
+    commune = factory.SubFactory("tests.factories.CommuneFactory")
+    name = factory.Sequence(lambda n: f"Régie périscolaire {n}")
+    code = factory.Sequence(lambda n: f"R{n}")
+    invoice_prefix = factory.Sequence(lambda n: f"P{n}")
+    due_days = 20
+    invoice_text = "Régie de recettes périscolaires — Trésorerie de Saint-Marcellin."
+
+
+def tarif_for(service, regie, *, prices=("2.10", "3.20", "4.10"), limits=(400, 800), **kwargs) -> Tarif:
+    """A tarif with QF brackets [0–400], [401–800], [801–∞) by default, and the service in the régie."""
+    ServiceBilling.objects.get_or_create(service=service, defaults={"regie": regie})
+    kwargs.setdefault("valid_from", dt.date(2026, 9, 1))
+    tarif = Tarif.objects.create(service=service, **kwargs)
+    lows = (0, *(limit + 1 for limit in limits))
+    highs = (*limits, None)
+    for low, high, price in zip(lows, highs, prices, strict=True):
+        TarifTranche.objects.create(tarif=tarif, qf_min=low, qf_max=high, price=Decimal(price))
+    return tarif
