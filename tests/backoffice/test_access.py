@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from marelle.documents.models import PublishedDocument
+from marelle.documents.services import family_document_upload, published_document_create
 from marelle.planning.models import CellState, Demande
 from marelle.territory.models import Closure
 from tests import factories as f
 from tests.backoffice.conftest import DAY
+from tests.documents.conftest import pdf_bytes, upload
+from tests.url_matrix import check_matrix
 
 LIST_URLS = [
     "backoffice:dashboard",
@@ -22,7 +27,36 @@ LIST_URLS = [
     "backoffice:effectifs",
     "backoffice:effectifs_csv",
     "backoffice:effectifs_xlsx",
+    "backoffice:documents",
 ]
+
+
+def _their_published(w):
+    """A document commune B (Têche) publishes."""
+    return published_document_create(
+        commune=w.other_commune,
+        etablissement=None,
+        kind="menu",
+        title="Menu de Têche",
+        upload=upload(pdf_bytes()),
+        valid_from=DAY,
+        valid_until=None,
+        actor=w.other_agent.user,
+        now=timezone.now(),
+    )
+
+
+def _their_document(w):
+    """A document a family of commune B sent."""
+    return family_document_upload(
+        famille=w.other_famille,
+        responsable=w.bob,
+        kind="assurance",
+        upload=upload(pdf_bytes()),
+        actor=w.bob.user,
+        now=timezone.now(),
+    )
+
 
 # Every URL that takes an id, built from commune B's (Têche's) objects.
 OBJECT_URLS = {
@@ -41,7 +75,32 @@ OBJECT_URLS = {
     "calendrier_commune": lambda w, b: reverse("backoffice:calendrier_commune", args=[w.other_commune.pk]),
     "pointage_sheet": lambda w, b: reverse("backoffice:pointage_sheet", args=[b.other_service.pk, DAY.isoformat()]),
     "effectifs_liste": lambda w, b: reverse("backoffice:effectifs_liste", args=[b.other_service.pk, DAY.isoformat()]),
+    "document_published_file": lambda w, b: reverse(
+        "backoffice:document_published_file", args=[_their_published(w).pk]
+    ),
+    "document_withdraw": lambda w, b: reverse("backoffice:document_withdraw", args=[_their_published(w).pk]),
+    "document_family_file": lambda w, b: reverse("backoffice:document_family_file", args=[_their_document(w).pk]),
+    "document_decide": lambda w, b: reverse("backoffice:document_decide", args=[_their_document(w).pk]),
 }
+
+# URLs whose refusals are tested by a dedicated test (a path::name that must exist).
+TESTED_ELSEWHERE = {
+    "demandes_decide": "tests/backoffice/test_access.py::test_deciding_another_communes_demande_changes_nothing",
+    "document_publish": "tests/backoffice/test_access.py::test_publishing_for_another_commune_is_refused",
+    "otp_enrol": "tests/backoffice/test_access.py::TestOtp",
+    "otp_verify": "tests/backoffice/test_access.py::TestOtp",
+}
+
+
+def test_the_matrix_lists_every_backoffice_url():
+    """A new back-office URL must be added to LIST_URLS, OBJECT_URLS or TESTED_ELSEWHERE."""
+    problems = check_matrix(
+        covered=LIST_URLS + [f"backoffice:{name}" for name in OBJECT_URLS],
+        elsewhere={f"backoffice:{name}": test for name, test in TESTED_ELSEWHERE.items()},
+        belongs=lambda name: name.startswith("backoffice:"),
+        where="tests/backoffice/test_access.py",
+    )
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -71,6 +130,21 @@ def test_deciding_another_communes_demande_changes_nothing(agent_client, world, 
     assert response.status_code == 302
     bo.other_demande.refresh_from_db()
     assert bo.other_demande.status == Demande.Status.PENDING
+
+
+def test_publishing_for_another_commune_is_refused(agent_client, world):
+    response = agent_client.post(
+        reverse("backoffice:document_publish"),
+        {
+            "commune": world.other_commune.pk,
+            "kind": "menu",
+            "title": "Intrus",
+            "valid_from": DAY.isoformat(),
+            "file": upload(pdf_bytes()),
+        },
+    )
+    assert response.status_code == 400
+    assert not PublishedDocument.objects.filter(title="Intrus").exists()
 
 
 def test_pointage_of_another_communes_child_is_a_404(client, world, bo):
