@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "marelle.portal",
     "marelle.backoffice",
     "marelle.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +224,20 @@ def email_settings(url: str) -> dict[str, object]:
 
 globals().update(email_settings(os.environ.get("EMAIL_URL", f"file://{BASE_DIR / 'var' / 'mail'}")))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marelle <ne-pas-repondre@marelle.local>")
+# A hung SMTP server must not hold the worker forever (seconds).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# Background tasks (django-tasks): notification emails go through the outbox and are sent
+# by `manage.py db_worker`. TASKS_BACKEND=immediate runs them inside the request instead
+# (no worker needed; a slow or down SMTP server then slows the request, for trials only).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[os.environ.get("TASKS_BACKEND", "database")]
+    }
+}
 
 # REDIS_URL: a cache shared by every app server; sessions are then read from it (no query
 # per page) and written through to the database. Without it, sessions stay in the database:

@@ -33,6 +33,9 @@ def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Notification emails are sent by the task at once (after commit); tests that need the
+    # real worker (tests/messaging/test_outbox_smtp.py) switch to the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

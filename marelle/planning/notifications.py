@@ -1,34 +1,65 @@
-"""Emails to families about their planning, always sent after the data is committed."""
+"""Notices to families about their planning, through the messaging outbox.
+
+Import direction: planning calls `marelle.messaging.services.notify_many`; messaging never
+imports planning. Each notice lands in the family's Boîte de réception and, for every
+responsable who chose email for that kind, an outbox row is written in the same
+transaction as the planning change; the worker sends it after commit, with retries.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from marelle.families.models import Responsable
+from marelle.messaging.kinds import Kind
+from marelle.messaging.services import Notice, notify_many
 
 
-def notify_familles_on_commit(messages: dict[int, tuple[str, str]]) -> None:
-    """messages: famille id → (subject, body). One email per responsable who wants them."""
-    if not messages:
-        return
-
-    def send() -> None:
-        recipients: dict[int, list[str]] = {}
-        for famille_id, email in (
-            Responsable.objects.filter(famille_id__in=messages.keys(), notify_by_email=True)
-            .exclude(email="")
-            .values_list("famille_id", "email")
-        ):
-            recipients.setdefault(famille_id, []).append(email)
-        datatuple: Iterable = (
-            (subject, body, settings.DEFAULT_FROM_EMAIL, recipients[famille_id])
-            for famille_id, (subject, body) in messages.items()
-            if recipients.get(famille_id)
+def notify_familles(messages: dict[int, tuple[str, str]], *, kind: str) -> None:
+    """messages: famille id → (subject, body); one notice per family, in the caller's transaction."""
+    if messages:
+        notify_many(
+            [Notice(famille_id=famille_id, kind=kind, subject=s, body=b) for famille_id, (s, b) in messages.items()]
         )
-        send_mass_mail(tuple(datatuple), fail_silently=True)
 
-    transaction.on_commit(send)
+
+def notify_familles_on_commit(messages: dict[int, tuple[str, str]], kind: str = Kind.FERMETURE) -> None:
+    """The former name, kept for callers being moved: the notice is now written at once (an
+    outbox row in the caller's transaction) and only the email waits for the commit."""
+    notify_familles(messages, kind=kind)
+
+
+def notify_demandes_decided(demandes: Iterable, *, accepted: bool, comment: str) -> None:
+    """One notice per family: a family whose demandes were decided together (a bulk decision)
+    gets one message listing them, not one per demande."""
+    verb = _("acceptée") if accepted else _("refusée")
+    by_famille: dict[int, list] = defaultdict(list)
+    for d in demandes:
+        by_famille[d.famille_id].append(d)
+    notices = []
+    for famille_id, decided in by_famille.items():
+        lines = [
+            _("Votre demande de %(kind)s du %(day)s a été %(verb)s.%(comment)s")
+            % {
+                "kind": d.get_kind_display(),
+                "day": date_format(d.created_at.date(), "l j F Y"),
+                "verb": verb,
+                "comment": "",
+            }
+            for d in decided
+        ]
+        body = "\n".join(lines) + (f"\n\n{comment}" if comment else "")
+        notices.append(
+            Notice(
+                famille_id=famille_id,
+                kind=Kind.DEMANDE,
+                subject=_("Marelle : votre demande a été %(verb)s") % {"verb": verb},
+                body=body,
+                related=decided[0] if len(decided) == 1 else None,
+            )
+        )
+    if notices:
+        notify_many(notices)

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from marelle.families.models import Enfant
+from marelle.messaging.kinds import Kind
 from marelle.planning import locking
 from marelle.planning.models import (
     FREE,
@@ -22,7 +23,7 @@ from marelle.planning.models import (
     Demande,
     Service,
 )
-from marelle.planning.notifications import notify_familles_on_commit
+from marelle.planning.notifications import notify_familles
 from marelle.planning.rules import CANCELLABLE, Verdict
 
 
@@ -183,7 +184,7 @@ def promote_waiting_list(*, service_days: Iterable[tuple[Service, dt.date]], now
                 _("Une place s'est libérée : %(child)s est inscrit(e) au service %(service)s le %(day)s.")
                 % {"child": c.enfant.prenom, "service": service.name, "day": _day_label(c.date)},
             )
-        notify_familles_on_commit(messages)
+        notify_familles(messages, kind=Kind.PLACE)
     return promoted
 
 

@@ -21,7 +21,7 @@ from marelle.planning.models import (
     Demande,
     Service,
 )
-from marelle.planning.notifications import notify_familles_on_commit
+from marelle.planning.notifications import notify_demandes_decided
 from marelle.planning.services.common import (
     PENDING_STATES,
     PlanningError,
@@ -145,22 +145,7 @@ def demandes_decide(
             demande.status, demande.decided_by, demande.decided_at, demande.agent_comment = status, actor, now, comment
         promote_waiting_list(service_days=freed, now=now)
 
-        verb = _("acceptée") if accept else _("refusée")
-        notify_familles_on_commit(
-            {
-                d.famille_id: (
-                    _("Marelle : votre demande a été %(verb)s") % {"verb": verb},
-                    _("Votre demande de %(kind)s du %(day)s a été %(verb)s.%(comment)s")
-                    % {
-                        "kind": d.get_kind_display(),
-                        "day": _day_label(d.created_at.date()),
-                        "verb": verb,
-                        "comment": f"\n\n{comment}" if comment else "",
-                    },
-                )
-                for d in pending
-            }
-        )
+        notify_demandes_decided(pending, accepted=accept, comment=comment)
         return DecisionResult(decided=pending, already_decided=already)
 
 
