@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "marelle.portal",
     "marelle.backoffice",
     "marelle.demo",
+    "marelle.standin_bank",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -156,6 +157,11 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Capacity is recounted under a per-(service, day) lock. The switch and the delay exist only
 # for the race test's negative control, which must be able to show the race without the lock.
 PLANNING_CAPACITY_LOCK = env_bool("PLANNING_CAPACITY_LOCK", True)
+# Online payment: a pending payment the bank never confirms expires after this many minutes
+# (manage.py expire_payments). The stand-in bank page replaces eopayment's dummy bank in the
+# demo and the tests; never in production.
+PAYMENT_EXPIRY_MINUTES = env_int("PAYMENT_EXPIRY_MINUTES", 30)
+PAYMENT_STANDIN_BANK = env_bool("PAYMENT_STANDIN_BANK", DEBUG)
 PLANNING_RACE_DELAY_SECONDS = float(os.environ.get("PLANNING_RACE_DELAY_SECONDS", "0") or 0)
 # Invoice numbers are taken under a row lock (gapless, no duplicates); 0 only for the race
 # test's negative control. The delay widens the read-to-write gap in that test.

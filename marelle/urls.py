@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("gestion/", include("marelle.backoffice.urls")),
+    # 404 unless settings.PAYMENT_STANDIN_BANK (demo and tests).
+    path("banque-fictive/", include("marelle.standin_bank.urls")),
     path("", include("marelle.portal.urls")),
 ]
 

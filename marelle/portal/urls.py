@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from marelle.portal.views import auth, documents, family, public
+from marelle.portal.views import auth, documents, family, payments, public
 
 app_name = "portal"
 
@@ -40,6 +40,13 @@ urlpatterns = [
     path("portail/enfants/", family.EnfantsView.as_view(), name="enfants"),
     path("portail/enfants/<int:pk>/", family.EnfantView.as_view(), name="enfant"),
     path("portail/releve/", family.ReleveView.as_view(), name="releve"),
+    path("portail/payer/", payments.PayerView.as_view(), name="payer"),
+    path("portail/paiement/retour/<str:reference>/", payments.PaymentReturnView.as_view(), name="paiement_retour"),
+    path(
+        "portail/paiement/notification/<int:regie_pk>/",
+        payments.PaymentNotificationView.as_view(),
+        name="paiement_notification",
+    ),
     path("portail/messages/", family.MessagesView.as_view(), name="messages"),
     path("portail/messages/<int:pk>/", family.MessageView.as_view(), name="message"),
     path("portail/infos/", documents.InfosView.as_view(), name="infos"),
