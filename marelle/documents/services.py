@@ -11,12 +11,15 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from marelle.audit.services import log_action
 from marelle.documents.models import FamilyDocument, PublishedDocument
 from marelle.documents.validators import validate_document
 from marelle.families.models import Famille, Responsable
+from marelle.messaging.kinds import Kind
+from marelle.messaging.services import notify
 from marelle.territory.models import Commune, Etablissement
 
 MAX_REASON = 1000
@@ -154,7 +157,31 @@ def family_document_decide(
             actor=actor,
             data={"kind": locked.kind, "famille": locked.famille_id, **({} if validate else {"reason": reason})},
         )
+        _notify_decision(locked)
     return locked
+
+
+def _notify_decision(document: FamilyDocument) -> None:
+    """The family reads the decision in its inbox (and by email, as each responsable chose),
+    written in the decision's transaction."""
+    kind = document.get_kind_display()
+    if document.status == FamilyDocument.Status.VALIDATED:
+        subject = _("Document validé : %(kind)s") % {"kind": kind}
+        body = _("La mairie a validé votre document « %(kind)s » envoyé le %(day)s.")
+    else:
+        subject = _("Document refusé : %(kind)s") % {"kind": kind}
+        body = _(
+            "La mairie a refusé votre document « %(kind)s » envoyé le %(day)s.\n\nMotif : %(reason)s\n\n"
+            "Vous pouvez en envoyer un autre depuis Infos/Documents."
+        )
+    day = formats.date_format(timezone.localtime(document.uploaded_at), "j F Y")
+    notify(
+        famille=document.famille,
+        kind=Kind.DOCUMENT,
+        subject=subject,
+        body=body % {"kind": kind, "day": day, "reason": document.refusal_reason},
+        related=document,
+    )
 
 
 @contextmanager

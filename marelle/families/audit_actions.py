@@ -11,4 +11,8 @@ ACTIONS = {
     "famille.data_exported": _("Export des données personnelles (RGPD)"),
     "famille.purged": _("Famille effacée (durée de conservation échue)"),
     "enfant.purged": _("Enfant effacé (parti le %(left_on)s)"),
+    "contact_change.requested": _("Changement de coordonnées demandé : %(field)s"),
+    "contact_change.accepted": _("Changement de coordonnées accepté : %(field)s"),
+    "contact_change.refused": _("Changement de coordonnées refusé : %(field)s"),
+    "contact_policy.updated": _("Règle de changement de coordonnées modifiée : %(field)s"),
 }

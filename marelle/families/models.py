@@ -105,3 +105,81 @@ class Enfant(models.Model):
     @property
     def has_health_flag(self) -> bool:
         return self.pai or bool(self.allergies.strip())
+
+
+class ContactField(models.TextChoices):
+    """The contact details a parent changes from Mon compte."""
+
+    EMAIL = "email", _("courriel")
+    PHONE = "phone", _("téléphone")
+    ADDRESS = "address", _("adresse postale")
+
+
+class ContactPolicy(models.Model):
+    """How a commune takes a parent's change of one contact detail: at once, or as a
+    demande an agent accepts. No row: CONTACT_POLICY_DEFAULTS."""
+
+    class Mode(models.TextChoices):
+        APPLY = "apply", _("appliqué tout de suite")
+        REQUEST = "request", _("soumis à un agent")
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="contact_policies")
+    field = models.CharField(_("coordonnée"), max_length=10, choices=ContactField.choices)
+    mode = models.CharField(_("changement"), max_length=10, choices=Mode.choices)
+
+    class Meta:
+        verbose_name = _("règle de changement de coordonnées")
+        verbose_name_plural = _("règles de changement de coordonnées")
+        constraints = [models.UniqueConstraint(fields=["commune", "field"], name="one_contact_policy_per_field")]
+
+    def __str__(self) -> str:
+        return f"{self.commune} {self.field}: {self.mode}"
+
+
+# The address decides the school sector and the billing: by default an agent checks it.
+CONTACT_POLICY_DEFAULTS = {
+    ContactField.EMAIL: ContactPolicy.Mode.APPLY,
+    ContactField.PHONE: ContactPolicy.Mode.APPLY,
+    ContactField.ADDRESS: ContactPolicy.Mode.REQUEST,
+}
+
+
+class ContactChangeRequest(models.Model):
+    """A parent's change of a contact detail waiting for an agent (the commune's policy)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        ACCEPTED = "accepted", _("acceptée")
+        REFUSED = "refused", _("refusée")
+        REPLACED = "replaced", _("remplacée par une demande plus récente")
+
+    famille = models.ForeignKey(Famille, on_delete=models.CASCADE, related_name="contact_change_requests")
+    responsable = models.ForeignKey(Responsable, on_delete=models.CASCADE, related_name="contact_change_requests")
+    field = models.CharField(_("coordonnée"), max_length=10, choices=ContactField.choices)
+    # {"email": "…"}, {"phone": "…"} or {"address": …, "postal_code": …, "city": …}
+    old_value = models.JSONField(_("valeur actuelle"))
+    new_value = models.JSONField(_("nouvelle valeur"))
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("demandée le"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    agent_comment = models.TextField(_("commentaire de l'agent"), blank=True)
+
+    class Meta:
+        verbose_name = _("demande de changement de coordonnées")
+        verbose_name_plural = _("demandes de changement de coordonnées")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["responsable", "field"],
+                condition=models.Q(status="pending"),
+                name="one_pending_contact_change_per_field",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.responsable} {self.field} ({self.status})"

@@ -158,3 +158,17 @@ def test_publish_refuses_another_communes_school_and_a_reversed_period(world):
     assert set(exc.value.message_dict) == {"etablissement", "valid_until", "file"}
     assert PublishedDocument.objects.count() == 0
     assert stored_files() == []
+
+
+def test_the_decision_lands_in_the_familys_inbox_and_outbox(world):
+    from marelle.messaging.models import Message, OutboxEmail
+
+    document = _upload(world, pdf_bytes())
+    family_document_decide(
+        document=document, validate=False, reason="Attestation illisible", actor=world.agent.user, now=timezone.now()
+    )
+    message = Message.objects.get(famille=world.famille)
+    assert message.kind == "document" and message.subject == "Document refusé : Attestation d'assurance"
+    assert "Motif : Attestation illisible" in message.body
+    assert OutboxEmail.objects.filter(famille=world.famille, kind="document").exists() == bool(world.alice.email)
+    assert not Message.objects.filter(famille=world.other_famille).exists()
