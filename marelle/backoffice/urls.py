@@ -2,6 +2,7 @@ from django.urls import path
 
 from marelle.backoffice.views import calendrier, dashboard, demandes, effectifs, familles, inscriptions, otp, pointage
 from marelle.backoffice.views import documents as documents_views
+from marelle.backoffice.views import messagerie
 
 app_name = "backoffice"
 
@@ -36,4 +37,11 @@ urlpatterns = [
     path("documents/familles/<int:pk>/decider/", documents_views.family_decide, name="document_decide"),
     path("securite/", otp.enrol, name="otp_enrol"),
     path("securite/verification/", otp.verify, name="otp_verify"),
+    path("messagerie/", messagerie.index, name="messagerie"),
+    path("messagerie/ecrire/", messagerie.compose, name="messagerie_compose"),
+    path("messagerie/<int:pk>/", messagerie.conversation, name="messagerie_message"),
+    path("messagerie/<int:pk>/traite/", messagerie.handled, name="messagerie_handled"),
+    path("messagerie/pieces-jointes/<int:pk>/", messagerie.attachment, name="messagerie_attachment"),
+    path("messagerie/courriels/", messagerie.failed_emails, name="messagerie_courriels"),
+    path("messagerie/courriels/<int:pk>/reessayer/", messagerie.email_retry, name="messagerie_email_retry"),
 ]
