@@ -46,7 +46,11 @@ def with_amounts(queryset: QuerySet[Facture]) -> QuerySet[Facture]:
         "facture",
         "amount",
     )
-    credited = _sum_subquery(Facture.objects.filter(credit_of=OuterRef("pk"), kind=CREDIT_NOTE), "credit_of", "total")
+    credited = _sum_subquery(
+        Facture.objects.filter(credit_of=OuterRef("pk"), kind=CREDIT_NOTE).exclude(status=Facture.Status.CANCELLED),
+        "credit_of",
+        "total",
+    )
     return queryset.annotate(paid=allocated + direct, credited=credited).annotate(
         remaining=F("total") - F("paid") - F("credited")
     )
@@ -60,15 +64,27 @@ def _open_invoices(queryset: QuerySet[Facture]) -> QuerySet[Facture]:
     return with_amounts(queryset.filter(kind=INVOICE, status=Facture.Status.ISSUED)).filter(remaining__gt=0)
 
 
-def balance_on(famille: Famille, day: dt.date, *, responsable=None) -> Decimal:
-    """Confirmed payments − invoices + credit notes up to `day` (a responsable's own when given)."""
-    factures = Facture.objects.filter(famille=famille, issued_on__lte=day).exclude(status=Facture.Status.CANCELLED)
-    payments = Payment.objects.filter(famille=famille, received_on__lte=day, status=CONFIRMED)
+def _scoped(famille: Famille, responsable):
+    """A family's invoices and confirmed payments; a responsable's own when given (separated
+    parents each see what is addressed to them; a payment recorded without its payer counts
+    for the payer of its invoice, or for the family)."""
+    factures = Facture.objects.filter(famille=famille).exclude(status=Facture.Status.CANCELLED)
+    payments = Payment.objects.filter(famille=famille, status=CONFIRMED)
     if responsable is not None:
         factures = factures.filter(responsable=responsable)
         payments = payments.filter(
-            Q(responsable=responsable) | Q(responsable__isnull=True, facture__responsable=responsable)
+            Q(responsable=responsable)
+            | Q(responsable__isnull=True, facture__responsable=responsable)
+            | Q(responsable__isnull=True, facture__isnull=True)
         )
+    return factures, payments
+
+
+def balance_on(famille: Famille, day: dt.date, *, responsable=None) -> Decimal:
+    """Confirmed payments − invoices + credit notes up to `day` (a responsable's own when given)."""
+    factures, payments = _scoped(famille, responsable)
+    factures = factures.filter(issued_on__lte=day)
+    payments = payments.filter(received_on__lte=day)
     row = factures.aggregate(
         invoiced=Coalesce(Sum("total", filter=Q(kind=INVOICE)), Value(ZERO), output_field=_MONEY),
         credited=Coalesce(Sum("total", filter=Q(kind=CREDIT_NOTE)), Value(ZERO), output_field=_MONEY),
@@ -77,13 +93,12 @@ def balance_on(famille: Famille, day: dt.date, *, responsable=None) -> Decimal:
     return (paid - row["invoiced"] + row["credited"]).quantize(ZERO)
 
 
-def unpaid_invoices(famille: Famille) -> QuerySet[Facture]:
+def unpaid_invoices(famille: Famille, *, responsable=None) -> QuerySet[Facture]:
     """Issued invoices not fully paid, oldest due first, each with `paid` and `remaining`."""
-    return (
-        _open_invoices(Facture.objects.filter(famille=famille))
-        .select_related("responsable", "regie")
-        .order_by("due_on", "number")
-    )
+    factures = Facture.objects.filter(famille=famille)
+    if responsable is not None:
+        factures = factures.filter(responsable=responsable)
+    return _open_invoices(factures).select_related("responsable", "regie").order_by("due_on", "number")
 
 
 @dataclass(frozen=True)
@@ -116,29 +131,29 @@ class Statement:
         return sum((line.credit or ZERO for line in self.lines), ZERO)
 
 
-def _events(famille: Famille):
+def _events(famille: Famille, responsable=None):
     events = []
-    factures = with_amounts(Facture.objects.filter(famille=famille).exclude(status=Facture.Status.CANCELLED))
-    for f in factures.select_related("credit_of"):
+    factures, payments = _scoped(famille, responsable)
+    for f in with_amounts(factures).select_related("credit_of"):
         if f.kind == CREDIT_NOTE:
             label = f"Avoir {f.number} (facture {f.credit_of.number})" if f.credit_of_id else f"Avoir {f.number}"
             events.append((f.issued_on, 1, f.pk, label, None, f.total, f))
         else:
             events.append((f.issued_on, 0, f.pk, f"Facture {f.number}", f.total, None, f))
-    for p in Payment.objects.filter(famille=famille, status=CONFIRMED):
+    for p in payments:
         events.append((p.received_on, 2, p.pk, f"Paiement ({p.get_method_display()})", None, p.amount, None))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     return events
 
 
-def statement(famille: Famille, year: int | None = None) -> list[StatementLine]:
+def statement(famille: Famille, year: int | None = None, *, responsable=None) -> list[StatementLine]:
     """Invoices (debit), credit notes and payments (credit) in date order with a running balance."""
-    return account_statement(famille, year).lines
+    return account_statement(famille, year, responsable=responsable).lines
 
 
-def account_statement(famille: Famille, year: int | None = None) -> Statement:
+def account_statement(famille: Famille, year: int | None = None, *, responsable=None) -> Statement:
     """The Relevé de compte, optionally one year, opening with the balance brought forward."""
-    events = _events(famille)
+    events = _events(famille, responsable)
     years = sorted({e[0].year for e in events}, reverse=True)
     running = ZERO
     opening = ZERO
@@ -180,3 +195,65 @@ def unpaid_for_communes(commune_ids: Iterable[int]) -> QuerySet[Facture]:
         .select_related("famille", "responsable", "regie")
         .order_by("due_on", "number")
     )
+
+
+@dataclass(frozen=True)
+class PriceGroup:
+    days: int
+    per_day: Decimal  # the price of one day (half-hours × unit price on a half-hour tarif)
+    explanation: str
+
+
+@dataclass(frozen=True)
+class PricePreview:
+    groups: list[PriceGroup]
+    total: Decimal
+    text: str  # "12 jours × 3,20 € = 38,40 €"
+
+
+def price_preview(*, enfant, service, days: Iterable[dt.date]) -> PricePreview | None:
+    """What booking `days` of `service` will cost (as Réservé), by the invoices' own rules;
+    None when the service has no price for those days. A few queries, whatever the days."""
+    from marelle.billing.formatting import money
+    from marelle.billing.models import Tarif
+    from marelle.billing.pricing import PriceRules, price_cell, qf_on, round_amount
+    from marelle.planning.models import CellState, Inscription
+
+    days = sorted(set(days))
+    if not days:
+        return None
+    tarifs = list(
+        Tarif.objects.filter(service=service, valid_from__lte=days[-1])
+        .prefetch_related("tranches")
+        .order_by("-valid_from")
+    )
+    siblings = list(
+        Inscription.objects.filter(enfant__famille_id=enfant.famille_id, service=service).values_list(
+            "enfant__birth_date", "enfant_id", "start_date", "end_date"
+        )
+    )
+    groups: dict[tuple, list] = {}
+    for day in days:
+        tarif = next((t for t in tarifs if t.covers(day) and t.tranches.all()), None)
+        if tarif is None:
+            return None
+        enrolled = sorted({(b, pk) for b, pk, start, end in siblings if start <= day <= end})
+        rank = next((i for i, (_b, pk) in enumerate(enrolled, start=1) if pk == enfant.pk), 1)
+        cell = price_cell(
+            PriceRules.from_tarif(tarif),
+            qf=qf_on(enfant.famille, day),
+            rank=rank,
+            state=CellState.BOOKED,
+            service_start=service.start_time,
+            service_end=service.end_time,
+        )
+        groups.setdefault((cell.amount, cell.explanation), []).append(day)
+    parts = [PriceGroup(len(ds), per_day, why) for (per_day, why), ds in groups.items()]
+    total = round_amount(sum((g.per_day * g.days for g in parts), Decimal(0)))
+    from django.utils.translation import ngettext
+
+    terms = [
+        ngettext("%(n)s jour × %(price)s", "%(n)s jours × %(price)s", g.days) % {"n": g.days, "price": money(g.per_day)}
+        for g in parts
+    ]
+    return PricePreview(groups=parts, total=total, text=f"{' + '.join(terms)} = {money(total)}")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from marelle.portal.views import auth, documents, family, messages, payments, public
+from marelle.portal.views import auth, billing, documents, family, payments, public
 
 app_name = "portal"
 
@@ -39,7 +39,8 @@ urlpatterns = [
     path("portail/compte/export/", family.ExportView.as_view(), name="export"),
     path("portail/enfants/", family.EnfantsView.as_view(), name="enfants"),
     path("portail/enfants/<int:pk>/", family.EnfantView.as_view(), name="enfant"),
-    path("portail/releve/", family.ReleveView.as_view(), name="releve"),
+    path("portail/releve/", billing.ReleveView.as_view(), name="releve"),
+    path("portail/factures/<int:pk>/pdf/", billing.FacturePdfView.as_view(), name="facture_pdf"),
     path("portail/payer/", payments.PayerView.as_view(), name="payer"),
     path("portail/paiement/retour/<str:reference>/", payments.PaymentReturnView.as_view(), name="paiement_retour"),
     path(
@@ -47,10 +48,8 @@ urlpatterns = [
         payments.PaymentNotificationView.as_view(),
         name="paiement_notification",
     ),
-    path("portail/messages/", messages.MessagesView.as_view(), name="messages"),
-    path("portail/messages/ecrire/", messages.MessageWriteView.as_view(), name="message_write"),
-    path("portail/messages/<int:pk>/", messages.MessageView.as_view(), name="message"),
-    path("portail/pieces-jointes/<int:pk>/", messages.AttachmentView.as_view(), name="attachment"),
+    path("portail/messages/", family.MessagesView.as_view(), name="messages"),
+    path("portail/messages/<int:pk>/", family.MessageView.as_view(), name="message"),
     path("portail/infos/", documents.InfosView.as_view(), name="infos"),
     path("portail/documents/<int:pk>/", documents.FamilyDocumentFileView.as_view(), name="document_famille"),
     path("portail/documents/publies/<int:pk>/", documents.PublishedDocumentFileView.as_view(), name="document_publie"),

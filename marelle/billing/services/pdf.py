@@ -136,7 +136,7 @@ def _render(facture: Facture, lines: list[PdfLine]) -> bytes:
     doc.cell(95, 8, commune.name, new_x="LEFT", new_y="NEXT")
     doc.use(9)
     if regie:
-        doc.multi_cell(95, 4.5, regie.name + ("\n" + regie.address if regie.address else ""), new_x="LEFT")
+        doc.multi_cell(95, 4.5, regie.name + ("\n" + regie.address if regie.address else ""), new_x="LEFT", align="L")
     doc.set_xy(120, top)
     doc.use(14, bold=True)
     doc.cell(75, 8, f"{title} N° {facture.number}", align="R", new_x="LEFT", new_y="NEXT")
@@ -189,12 +189,12 @@ def _render(facture: Facture, lines: list[PdfLine]) -> bytes:
             money(line.unit_price),
             money(line.amount),
         )
-        rows = doc.multi_cell(widths[0], 5, cells[0], dry_run=True, output="LINES")
+        rows = doc.multi_cell(widths[0], 5, cells[0], dry_run=True, output="LINES", align="L")
         height = 5 * max(1, len(rows))
         if doc.get_y() + height + 5 > doc.page_break_trigger:
             doc.add_page()
         y = doc.get_y()
-        doc.multi_cell(widths[0], 5, cells[0], new_x="RIGHT", new_y="TOP")
+        doc.multi_cell(widths[0], 5, cells[0], new_x="RIGHT", new_y="TOP", align="L")
         for w, text in zip(widths[1:], cells[1:], strict=True):
             doc.cell(w, 5, text, align="R")
         doc.set_xy(doc.l_margin, y + height)
@@ -202,7 +202,7 @@ def _render(facture: Facture, lines: list[PdfLine]) -> bytes:
             doc.set_text_color(*GREY)
             doc.use(7.5)
             doc.set_x(doc.l_margin + 4)
-            doc.multi_cell(widths[0] - 4, 4, line.explanation, new_x="LMARGIN", new_y="NEXT")
+            doc.multi_cell(widths[0] - 4, 4, line.explanation, new_x="LMARGIN", new_y="NEXT", align="L")
             doc.set_text_color(0, 0, 0)
         doc.set_draw_color(220, 220, 220)
         doc.line(doc.l_margin, doc.get_y() + 0.5, doc.l_margin + sum(widths), doc.get_y() + 0.5)
@@ -226,7 +226,9 @@ def _render(facture: Facture, lines: list[PdfLine]) -> bytes:
         )
     if facture.reason:
         doc.use(9)
-        doc.multi_cell(0, 5, _("Motif : %(reason)s") % {"reason": facture.reason}, new_x="LMARGIN", new_y="NEXT")
+        doc.multi_cell(
+            0, 5, _("Motif : %(reason)s") % {"reason": facture.reason}, new_x="LMARGIN", new_y="NEXT", align="L"
+        )
 
     # How to pay.
     doc.ln(6)
@@ -238,16 +240,16 @@ def _render(facture: Facture, lines: list[PdfLine]) -> bytes:
             _("En ligne : sur le portail famille, Relevé de compte ou Accueil, « Payer en ligne » (carte bancaire)."),
             _("Par prélèvement automatique : si vous avez signé un mandat SEPA, le montant sera prélevé à l'échéance."),
             _(
-                "En mairie, auprès de la régie %(regie)s : chèque à l'ordre du Trésor public, espèces ou CESU, en rappelant le n° de facture."
+                "En mairie, auprès de la régie (%(regie)s) : chèque à l'ordre du Trésor public, espèces ou CESU, en rappelant le n° de facture."
             )
             % {"regie": regie.name if regie else commune.name},
         ]
         for way in ways:
-            doc.multi_cell(0, 4.8, f"•  {way}", new_x="LMARGIN", new_y="NEXT")
+            doc.multi_cell(0, 4.8, f"•  {way}", new_x="LMARGIN", new_y="NEXT", align="L")
     if regie and regie.invoice_text:
         doc.ln(3)
         doc.use(8.5)
-        doc.multi_cell(0, 4.5, regie.invoice_text, new_x="LMARGIN", new_y="NEXT")
+        doc.multi_cell(0, 4.5, regie.invoice_text, new_x="LMARGIN", new_y="NEXT", align="L")
     return bytes(doc.output())
 
 
@@ -262,3 +264,11 @@ def store_pdfs(factures: list[Facture]) -> None:
         facture.pdf.save(pdf_name(facture), ContentFile(content), save=False)
     if factures:
         Facture.objects.bulk_update(factures, ["pdf"], batch_size=1000)
+
+
+def facture_pdf(facture: Facture):
+    """The stored PDF, opened for reading. An invoice issued before PDFs existed gets its
+    PDF written once, on first reading, from its (immutable) lines."""
+    if not facture.pdf:
+        store_pdfs([facture])
+    return facture.pdf.open("rb")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from marelle.billing.selectors import price_preview
 from marelle.planning.models import CellState, Inscription
 from marelle.planning.rules import Action, local_today
 from marelle.planning.services import PlanningError, demande_preview, demande_submit
@@ -55,7 +56,14 @@ def preview_summary(verdicts, services: dict[int, str]) -> list[dict]:
     """Per service: the days that will be booked (by resulting state) and those that will not, by reason."""
     summary: dict[int, dict] = {}
     for service_id, name in services.items():
-        summary[service_id] = {"name": name, "ok": [], "pending": 0, "booked": 0, "refused": defaultdict(list)}
+        summary[service_id] = {
+            "service_id": service_id,
+            "name": name,
+            "ok": [],
+            "pending": 0,
+            "booked": 0,
+            "refused": defaultdict(list),
+        }
     for verdict in verdicts:
         entry = summary.get(verdict.service.pk)
         if entry is None:
@@ -108,6 +116,11 @@ class RythmeView(ResponsableRequiredMixin, View):
             confirm = RythmeForm(
                 initial={**form.cleaned_data, "submission_key": new_submission_key()}, services=services
             )
+            summary = preview_summary(verdicts, names)
+            by_pk = {v.service.pk: v.service for v in verdicts}
+            for entry in summary:  # the price of what is about to be booked, by the invoices' rules
+                service = by_pk.get(entry["service_id"])
+                entry["price"] = price_preview(enfant=enfant, service=service, days=entry["ok"]) if service else None
             return render(
                 request,
                 self.template_name,
@@ -115,7 +128,7 @@ class RythmeView(ResponsableRequiredMixin, View):
                     enfant,
                     form,
                     confirm=confirm,
-                    summary=preview_summary(verdicts, names),
+                    summary=summary,
                     bookable=sum(1 for v in verdicts if v.allowed),
                 ),
             )
