@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from marelle.portal.views import auth, billing, documents, family, payments, public
+from marelle.portal.views import auth, billing, documents, family, messages, payments, public
 
 app_name = "portal"
 
@@ -48,8 +48,10 @@ urlpatterns = [
         payments.PaymentNotificationView.as_view(),
         name="paiement_notification",
     ),
-    path("portail/messages/", family.MessagesView.as_view(), name="messages"),
-    path("portail/messages/<int:pk>/", family.MessageView.as_view(), name="message"),
+    path("portail/messages/", messages.MessagesView.as_view(), name="messages"),
+    path("portail/messages/ecrire/", messages.MessageWriteView.as_view(), name="message_write"),
+    path("portail/messages/<int:pk>/", messages.MessageView.as_view(), name="message"),
+    path("portail/pieces-jointes/<int:pk>/", messages.AttachmentView.as_view(), name="attachment"),
     path("portail/infos/", documents.InfosView.as_view(), name="infos"),
     path("portail/documents/<int:pk>/", documents.FamilyDocumentFileView.as_view(), name="document_famille"),
     path("portail/documents/publies/<int:pk>/", documents.PublishedDocumentFileView.as_view(), name="document_publie"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
@@ -13,8 +13,7 @@ from django.views.generic import FormView, TemplateView, View
 from marelle.billing.selectors import balance_on, statement, unpaid_invoices
 from marelle.families.selectors import enfant_for, enfants_for, famille_for, responsable_for
 from marelle.families.services import responsable_update_contact
-from marelle.messaging.selectors import inbox, unread_count
-from marelle.messaging.services import message_mark_read
+from marelle.messaging.selectors import unread_count
 from marelle.planning.context import INSCRIPTION_RELATED
 from marelle.planning.models import Inscription
 from marelle.portal.access import ResponsableRequiredMixin
@@ -144,19 +143,3 @@ class ReleveView(ResponsableRequiredMixin, TemplateView):
         return super().get_context_data(
             lines=statement(famille), balance=balance_on(famille, today), today=today, **kwargs
         )
-
-
-class MessagesView(ResponsableRequiredMixin, TemplateView):
-    template_name = "portal/messages.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(messages_list=list(inbox(famille_for(self.request.user))), **kwargs)
-
-
-class MessageView(ResponsableRequiredMixin, TemplateView):
-    template_name = "portal/message.html"
-
-    def get_context_data(self, **kwargs):
-        message = get_object_or_404(inbox(famille_for(self.request.user)), pk=self.kwargs["pk"])
-        message_mark_read(message=message, now=timezone.now())
-        return super().get_context_data(message=message, **kwargs)
