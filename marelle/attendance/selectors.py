@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from marelle.attendance.models import AttendanceSheet
 from marelle.families.models import Enfant
 from marelle.planning.models import Cell, CellState, Inscription, Service
-from marelle.planning.selectors import STATE_STYLES, StateStyle
 
 # Who is on the sheet: the expected children, and what became of them.
 SHEET_STATES = (
@@ -26,7 +25,6 @@ SHEET_STATES = (
 class SheetLine:
     cell: Cell
     enfant: Enfant
-    style: StateStyle
 
     @property
     def is_there(self) -> bool:
@@ -68,7 +66,7 @@ def attendance_sheet(service: Service, day: dt.date) -> Sheet:
     return Sheet(
         service=service,
         date=day,
-        lines=[SheetLine(c, c.enfant, STATE_STYLES[c.state]) for c in cells],
+        lines=[SheetLine(c, c.enfant) for c in cells],
         addable=addable,
         closed=AttendanceSheet.objects.filter(service=service, date=day).select_related("closed_by").first(),
     )

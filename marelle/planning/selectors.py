@@ -1,53 +1,28 @@
-"""Reads shaped for screens: a child's month planning, built in a constant number of queries."""
+"""Reads shaped for screens: a child's month planning, built in a constant number of queries.
+
+They return data (states, allowed actions, cut-offs); how a state looks (class, symbol, label,
+hint) is `marelle.planning.presentation`'s.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 
-from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
-from marelle.families.models import Enfant
 from marelle.core.dates import MAX_YEAR, MIN_YEAR
+from marelle.families.models import Enfant
 from marelle.planning import deadlines
-from marelle.planning.context import ChildContext, load_child_context
+from marelle.planning.context import ChildContext, ClosureInfo, load_child_context
 from marelle.planning.models import FREE, CellState, Inscription, Service
 from marelle.planning.rules import Action, allowed_actions, local_today
 
-
-@dataclass(frozen=True)
-class StateStyle:
-    state: str
-    label: str
-    symbol: str  # never colour alone: every state also has a symbol or letters
-
-    @property
-    def css(self) -> str:
-        return f"st-{self.state.replace('_', '-')}"
-
-
-STATE_STYLES: dict[str, StateStyle] = {
-    FREE: StateStyle(FREE, gettext_lazy("Libre"), ""),
-    CellState.BOOKED: StateStyle(CellState.BOOKED, CellState.BOOKED.label, "✓"),
-    # ◷ rather than ⧗, which most system fonts lack (it showed as an empty box).
-    CellState.PENDING: StateStyle(CellState.PENDING, CellState.PENDING.label, "◷"),
-    CellState.REFUSED: StateStyle(CellState.REFUSED, CellState.REFUSED.label, "✗"),
-    CellState.WAITING: StateStyle(CellState.WAITING, CellState.WAITING.label, "LA"),
-    CellState.ABSENCE_PENDING: StateStyle(CellState.ABSENCE_PENDING, CellState.ABSENCE_PENDING.label, "A◷"),
-    CellState.ABSENCE_EXCUSED: StateStyle(CellState.ABSENCE_EXCUSED, CellState.ABSENCE_EXCUSED.label, "AE"),
-    CellState.ABSENCE_BILLED: StateStyle(CellState.ABSENCE_BILLED, CellState.ABSENCE_BILLED.label, "AF"),
-    CellState.PRESENT: StateStyle(CellState.PRESENT, CellState.PRESENT.label, "●"),
-    CellState.OUT_OF_CONTRACT: StateStyle(CellState.OUT_OF_CONTRACT, CellState.OUT_OF_CONTRACT.label, "HC"),
-    CellState.ERROR: StateStyle(CellState.ERROR, CellState.ERROR.label, "!"),
-    CellState.PARENTAL_LEAVE: StateStyle(CellState.PARENTAL_LEAVE, CellState.PARENTAL_LEAVE.label, "CP"),
-    CellState.CLOSED: StateStyle(CellState.CLOSED, CellState.CLOSED.label, "Fe"),
-}
-LEGEND = [STATE_STYLES[s] for s in STATE_STYLES if s != FREE]
+# A free day without a service for the child: under a closure, or no service at all.
+CLOSED_DAY = "closed"  # the same value as CellState.CLOSED: both show as closed
+OFF_DAY = "off"
 
 DAY_ABBR = [
     pgettext_lazy("jour abrégé", "Lu"),
@@ -71,16 +46,16 @@ class GridDay:
 
 @dataclass(frozen=True)
 class GridCell:
+    """What a cell is. How it looks is `presentation.cell_look(cell)`."""
+
     service_id: int
     date: dt.date
-    state: str
-    symbol: str
-    label: str  # what a screen reader says of the state
-    css: str
-    actions: tuple[str, ...]
-    hint: str  # until when it can be changed, or why not
+    state: str  # a CellState, FREE, CLOSED_DAY or OFF_DAY
+    actions: tuple[str, ...]  # what the parent may do (none in agent mode)
     enrolled: bool
-    closure_code: str = ""
+    closure: ClosureInfo | None = None  # the closure over a CLOSED_DAY
+    cutoff: dt.datetime | None = None  # the deadline of the first action: booking's, else absence's
+    late: bool = False  # past the absence deadline: an absence now waits for the town hall
 
     @property
     def key(self) -> str:
@@ -104,7 +79,6 @@ class MonthGrid:
     previous: dt.date
     next: dt.date
     current: dt.date
-    legend: list[StateStyle]
     etablissements: list[tuple[int, str]]
     services: list[tuple[int, str]]
 
@@ -124,87 +98,32 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return first, first.replace(day=calendar.monthrange(year, month)[1])
 
 
-# The grid shows ~120 cells: their texts are translated once per language, not per cell.
-HINT_BOOK = gettext_noop("réservable jusqu'au %(cutoff)s")
-HINT_ABSENCE = gettext_noop("absence sans frais jusqu'au %(cutoff)s")
-HINT_ABSENCE_LATE = gettext_noop("délai d'absence dépassé : une absence sera examinée par la mairie")
-HINT_CANCEL = gettext_noop("demande annulable tant qu'elle n'est pas traitée")
-NOT_ENROLLED = gettext_noop("non inscrit")
-NO_SERVICE = gettext_noop("pas de service ce jour")
-
-
-@lru_cache(maxsize=512)
-def _translated(language: str, message: str) -> str:
-    with translation.override(language):
-        return _(message)
-
-
-def _t(message: str) -> str:
-    return _translated(translation.get_language() or "", message)
-
-
-@lru_cache(maxsize=8)
-def _state_labels(language: str) -> dict[str, str]:
-    with translation.override(language):
-        return {state: str(style.label) for state, style in STATE_STYLES.items()}
-
-
-@lru_cache(maxsize=4096)
-def _cutoff_text(language: str, cutoff: dt.datetime) -> str:
-    with translation.override(language):
-        return deadlines.format_cutoff(cutoff)
-
-
-def _hint(ctx: ChildContext, service: Service, day: dt.date, state: str, actions: list[Action], now) -> str:
-    language = translation.get_language() or ""
+def _deadline(
+    ctx: ChildContext, service: Service, day: dt.date, actions: list[Action], now: dt.datetime
+) -> tuple[dt.datetime | None, bool]:
+    """The cut-off the parent is told about, and whether an absence would now be late."""
     if Action.BOOK in actions:
-        return _t(HINT_BOOK) % {"cutoff": _cutoff_text(language, ctx.booking_cutoff(service, day))}
+        return ctx.booking_cutoff(service, day), False
     if Action.ABSENCE in actions:
         cutoff = ctx.cancel_cutoff(service, day)
-        if deadlines.is_in_time(now, cutoff):
-            return _t(HINT_ABSENCE) % {"cutoff": _cutoff_text(language, cutoff)}
-        return _t(HINT_ABSENCE_LATE)
-    if Action.CANCEL in actions:
-        return _t(HINT_CANCEL)
-    return ""
+        return cutoff, not deadlines.is_in_time(now, cutoff)
+    return None, False
 
 
 def build_cell(ctx: ChildContext, service: Service, day: dt.date, now: dt.datetime, *, agent: bool = False) -> GridCell:
     state = ctx.state(service, day)
     enrolled = ctx.inscription_on(service, day) is not None
-    closure = ctx.closure_on(service, day) if state == FREE else None
-    if state == FREE and (closure or not service.is_open_on(day) or not enrolled):
+    if state == FREE:
+        closure = ctx.closure_on(service, day)
         if closure:
-            symbol, label, css = closure.code, f"{closure.day_label} — {closure.label}", "st-closed"
-        elif not enrolled:
-            symbol, label, css = "", _t(NOT_ENROLLED), "st-off"
-        else:
-            symbol, label, css = "", _t(NO_SERVICE), "st-off"
-        return GridCell(
-            service.pk,
-            day,
-            "closed" if closure else "off",
-            symbol,
-            label,
-            css,
-            (),
-            closure.label if closure else "",
-            enrolled,
-            closure.code if closure else "",
-        )
-    style = STATE_STYLES[state]
-    actions = [] if agent else allowed_actions(ctx, service, day, now)
-    return GridCell(
-        service.pk,
-        day,
-        state,
-        style.symbol,
-        _state_labels(translation.get_language() or "")[state],
-        style.css,
-        tuple(str(a) for a in actions),
-        _hint(ctx, service, day, state, actions, now) if not agent else "",
-        enrolled,
-    )
+            return GridCell(service.pk, day, CLOSED_DAY, (), enrolled, closure)
+        if not enrolled or not service.is_open_on(day):
+            return GridCell(service.pk, day, OFF_DAY, (), enrolled)
+    if agent:
+        return GridCell(service.pk, day, state, (), enrolled)
+    actions = allowed_actions(ctx, service, day, now)
+    cutoff, late = _deadline(ctx, service, day, actions, now)
+    return GridCell(service.pk, day, state, tuple(str(a) for a in actions), enrolled, None, cutoff, late)
 
 
 def month_grid(
@@ -262,7 +181,6 @@ def month_grid(
         previous=previous,
         next=following,
         current=today.replace(day=1),
-        legend=LEGEND,
         etablissements=etablissements,
         services=[(s.pk, s.name) for s in all_services],
     )

@@ -5,7 +5,7 @@ import pytest
 from marelle.families.models import Enfant
 from marelle.planning.context import ENFANT_RELATED
 from marelle.planning.models import CellState
-from marelle.planning.selectors import month_grid
+from marelle.planning.selectors import CLOSED_DAY, month_grid
 from tests import factories as f
 from tests.planning.conftest import paris
 
@@ -48,17 +48,32 @@ def test_grid_shows_states_closures_and_deadlines(world):
     assert grid.title == "Décembre 2026"
     assert grid.days[0].label == "Ma 01"
     booked = by_day[dt.date(2026, 12, 14)]
-    assert (booked.state, booked.symbol) == (CellState.BOOKED, "✓")
+    assert booked.state == CellState.BOOKED
     assert booked.actions == ("absence",)
-    assert "samedi 12 décembre à 23:59" in booked.hint
+    assert (booked.cutoff, booked.late) == (paris(2026, 12, 12, 23, 59), False)
     free = by_day[dt.date(2026, 12, 7)]
     assert free.actions == ("book",)
-    assert free.hint == "réservable jusqu'au samedi 5 décembre à 23:59"
+    assert free.cutoff == paris(2026, 12, 5, 23, 59)
     closed = by_day[dt.date(2026, 12, 21)]
-    assert (closed.state, closed.symbol, closed.actions) == ("closed", "F", ())
+    assert (closed.state, closed.actions, closed.cutoff) == (CLOSED_DAY, (), None)
+    assert closed.closure.code == "F"
     past = by_day[dt.date(2026, 12, 3)]
-    assert past.actions == ()
+    assert (past.actions, past.cutoff) == ((), None)
     assert row.responsable == str(world.alice)
+
+
+def test_cells_are_data_not_presentation(world):
+    """The selector says what a cell is; its class, symbol, label and hint are presentation's."""
+    enrol(world, 1)
+    cell = month_grid(load(world.enfant), 2026, 12, now=NOW).rows[0].cells[13]
+    assert not {"css", "symbol", "label", "hint"} & set(vars(cell))
+    assert not hasattr(month_grid(load(world.enfant), 2026, 12, now=NOW), "legend")
+
+
+def test_agent_mode_offers_no_action_and_no_deadline(world):
+    enrol(world, 1)
+    grid = month_grid(load(world.enfant), 2026, 12, now=NOW, agent=True)
+    assert {(c.actions, c.cutoff) for c in grid.rows[0].cells} == {((), None)}
 
 
 def test_filters_keep_only_matching_rows(world):

@@ -16,7 +16,7 @@ from marelle.backoffice.forms import DecisionForm, DemandeFilterForm
 from marelle.backoffice.scoping import agent_commune_ids, get_scoped_or_404, scoped
 from marelle.backoffice.views.common import now, safe_next
 from marelle.planning.models import Demande, DemandeLine
-from marelle.planning.selectors import STATE_STYLES
+from marelle.planning.presentation import STATE_STYLES
 from marelle.planning.services import PlanningError, demandes_decide, occupied_counts
 
 PAGE_SIZE = 100

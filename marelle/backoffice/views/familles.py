@@ -30,7 +30,8 @@ from marelle.core.dates import parse_month
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.planning.context import ENFANT_RELATED
 from marelle.planning.models import CellChange, Demande, DemandeLine, Inscription
-from marelle.planning.selectors import STATE_STYLES, month_grid
+from marelle.planning.presentation import LEGEND, STATE_STYLES, cell_look, present_rows
+from marelle.planning.selectors import month_grid
 from marelle.planning.services import PlanningError, cell_set_state
 
 MAX_RESULTS = 50
@@ -191,7 +192,16 @@ def planning(request, pk: int):
     return render(
         request,
         "backoffice/enfant_planning.html",
-        {"enfant": enfant, "grid": grid, "form": form, "mois": f"{year:04d}-{month:02d}", "selected": selected},
+        {
+            "enfant": enfant,
+            "grid": grid,
+            "rows": present_rows(grid.rows),
+            "legend": LEGEND,
+            "form": form,
+            "mois": f"{year:04d}-{month:02d}",
+            "selected": selected,
+            "selected_look": cell_look(selected) if selected else None,
+        },
     )
 
 

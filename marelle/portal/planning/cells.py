@@ -2,27 +2,31 @@
 
 A month has up to 31 × services cells: rendered through a template `{% include %}` each,
 they were most of the page's CPU time. The same function serves the full grid and the
-fragments returned after an action, so both always match.
+fragments returned after an action, so both always match. What a cell shows (class,
+symbol, label, hint) comes from `marelle.planning.presentation`.
 """
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from marelle.planning.presentation import cell_look
 from marelle.planning.selectors import GridCell, GridDay
 
 
-def cell_html(cell: GridCell, day: GridDay, service_name: str, pick_format: str | None = None) -> SafeString:
-    classes = ["cell", cell.css]
+def cell_html(
+    cell: GridCell, day: GridDay, service_name: str, pick_format: str | None = None, language: str | None = None
+) -> SafeString:
+    look = cell_look(cell, language)
+    classes = ["cell", look.css]
     if day.is_weekend:
         classes.append("is-weekend")
     if day.is_today:
         classes.append("is-today")
-    title = cell.label
-    if cell.hint and cell.state != "closed":
-        title = f"{title} — {cell.hint}"
+    title = look.title
     key = escape(cell.key)
     pick_label = (pick_format or _("Sélectionner %(name)s, %(day)s")) % {"name": service_name, "day": day.long_label}
     return mark_safe(  # noqa: S308 - every interpolated value is escaped above or here
@@ -30,7 +34,7 @@ def cell_html(cell: GridCell, day: GridDay, service_name: str, pick_format: str 
         f'<button type="submit" form="cell-form" name="cellule" value="{key}" class="cell__btn" '
         f'data-actions="{escape(" ".join(cell.actions))}" '
         f'aria-label="{escape(service_name)}, {escape(day.long_label)} : {escape(title)}" title="{escape(title)}">'
-        f'<span aria-hidden="true">{escape(cell.symbol)}</span></button>'
+        f'<span aria-hidden="true">{escape(look.symbol)}</span></button>'
         f'<input type="checkbox" form="bulk-form" name="cells" value="{key}" class="cell__pick"'
         f'{"" if cell.actions else " disabled"} aria-label="{escape(pick_label)}"></td>'
     )
@@ -38,4 +42,7 @@ def cell_html(cell: GridCell, day: GridDay, service_name: str, pick_format: str 
 
 def row_html(cells: list[tuple[GridDay, GridCell]], service_name: str) -> SafeString:
     pick_format = _("Sélectionner %(name)s, %(day)s")  # translated once for the row
-    return mark_safe("".join(cell_html(cell, day, service_name, pick_format) for day, cell in cells))  # noqa: S308
+    language = translation.get_language() or ""
+    return mark_safe(  # noqa: S308
+        "".join(cell_html(cell, day, service_name, pick_format, language) for day, cell in cells)
+    )

@@ -17,8 +17,8 @@ from marelle.families.models import Enfant
 from marelle.families.selectors import famille_for
 from marelle.planning.context import ENFANT_RELATED
 from marelle.planning.models import AbsenceReason
+from marelle.planning.presentation import state_label
 from marelle.planning.rules import Action
-from marelle.planning.selectors import STATE_STYLES
 from marelle.planning.services import SubmitResult
 from marelle.portal.forms_planning import parse_month
 
@@ -79,9 +79,9 @@ def summarise(action: Action, result: SubmitResult) -> tuple[str, str]:
     }[action]
     if len(result.applied) == 1:
         outcome = result.applied[0]
-        detail = f"{_where(outcome.service.name, outcome.day)} : {STATE_STYLES[outcome.to_state].label}"
+        detail = f"{_where(outcome.service.name, outcome.day)} : {state_label(outcome.to_state)}"
     else:
-        counts = Counter(str(STATE_STYLES[o.to_state].label) for o in result.applied)
+        counts = Counter(state_label(o.to_state) for o in result.applied)
         detail = ngettext("%(n)d jour", "%(n)d jours", len(result.applied)) % {"n": len(result.applied)}
         detail += " : " + ", ".join(f"{n} × {label}" for label, n in counts.most_common())
     message = f"{head} — {detail}."

@@ -14,7 +14,7 @@ from django.views import View
 from marelle.core.redirects import safe_next
 from marelle.families.selectors import enfants_for, famille_for
 from marelle.planning.models import Demande, DemandeLine
-from marelle.planning.selectors import STATE_STYLES
+from marelle.planning.presentation import style_for
 from marelle.planning.services import PlanningError, demande_cancel
 from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.forms_planning import DemandesFilterForm
@@ -72,7 +72,7 @@ def _lines(demande: Demande) -> list[dict]:
     grouped: dict[str, dict] = {}
     for line in demande.lines.all():
         entry = grouped.setdefault(line.service.name, {"service": line.service.name, "days": []})
-        entry["days"].append({"date": line.date, "to": STATE_STYLES.get(line.to_state)})
+        entry["days"].append({"date": line.date, "to": style_for(line.to_state)})
     return list(grouped.values())
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from marelle.planning.presentation import FULL_LEGEND, cell_look
 from marelle.planning.rules import Action, local_today
 from marelle.planning.selectors import cells_for, month_grid
 from marelle.planning.services import PlanningError, demande_submit
@@ -86,6 +87,7 @@ class PlanningView(ResponsableRequiredMixin, View):
         context = {
             **child_card_context(enfant, today, inscriptions),
             "grid": grid,
+            "legend": FULL_LEGEND,
             "rows": [
                 {
                     "service": r.service,
@@ -123,7 +125,7 @@ class PlanningCellView(ResponsableRequiredMixin, View):
         except ValueError:
             raise Http404 from None
         now = timezone.now()
-        found = [vars(c) for c in cells_for(enfant, [key], now=now)]
+        found = cells_for(enfant, [key], now=now)
         if not found:
             raise Http404
         item = found[0]
@@ -132,7 +134,10 @@ class PlanningCellView(ResponsableRequiredMixin, View):
             request,
             self.template_name,
             {
-                **item,
+                "cell": item.cell,
+                "look": cell_look(item.cell),
+                "day": item.day,
+                "service_name": item.service_name,
                 "enfant": enfant,
                 "mois": mois,
                 "back_url": planning_url(enfant.pk, mois),
