@@ -65,7 +65,7 @@ for n in range(families):
     Cell.objects.bulk_create(cells)
     session = SessionStore()
     session[SESSION_KEY] = str(parent.user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "marelle.families.auth.IdentifiantBackend"
     session[HASH_SESSION_KEY] = parent.user.get_session_auth_hash()
     session.create()
     out.append({"session": session.session_key, "path": f"/portail/enfants/{enfant.pk}/planning/"})

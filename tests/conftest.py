@@ -39,6 +39,12 @@ def _isolated_media(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_idle_timeout(settings):
+    # Tests travel in time between a login and the next request; tests/security checks the timeout.
+    settings.SESSION_IDLE_TIMEOUT = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     # Argon2 is the production hasher; tests that log in many times use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -23,5 +23,8 @@ class BoundedDateField(forms.DateField):
             raise forms.ValidationError(
                 self.error_messages["out_of_range"],
                 code="out_of_range",
-                params={"min": date_format(MIN_DATE, "SHORT_DATE_FORMAT"), "max": date_format(MAX_DATE, "SHORT_DATE_FORMAT")},
+                params={
+                    "min": date_format(MIN_DATE, "SHORT_DATE_FORMAT"),
+                    "max": date_format(MAX_DATE, "SHORT_DATE_FORMAT"),
+                },
             )

@@ -4,14 +4,17 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from marelle.families.auth import users_for_identifiant
+from marelle.families.auth import canonical_identifiant, users_for_identifiant
 
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Identifiant"),
         max_length=254,
-        help_text=_("Votre adresse électronique ou votre numéro famille."),
+        help_text=_(
+            "Votre adresse électronique ou votre numéro famille (si plusieurs responsables de la "
+            "famille ont un compte, chacun utilise son adresse électronique)."
+        ),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
     )
     password = forms.CharField(
@@ -23,6 +26,15 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Identifiant ou mot de passe incorrect."),
         "inactive": _("Ce compte est désactivé. Contactez votre mairie."),
     }
+    remember = forms.BooleanField(
+        label=_("Se souvenir de moi"),
+        required=False,
+        help_text=_("Sur un appareil personnel seulement : vous restez connecté(e) 14 jours."),
+    )
+
+    def clean_username(self):
+        # One spelling per identifiant, so that the lockout counts every variant as one.
+        return canonical_identifiant(self.cleaned_data["username"])
 
 
 class IdentifiantPasswordResetForm(PasswordResetForm):

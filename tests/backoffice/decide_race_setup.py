@@ -47,7 +47,7 @@ def main(agents: int) -> None:
         agent = f.AgentFactory(communes=[commune])
         session = SessionStore()
         session[SESSION_KEY] = str(agent.user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "marelle.families.auth.IdentifiantBackend"
         session[HASH_SESSION_KEY] = agent.user.get_session_auth_hash()
         session.create()
         out["agents"].append({"session": session.session_key, "user": agent.user.pk})

@@ -43,7 +43,7 @@ def main(racers: int) -> None:
         f.InscriptionFactory(enfant=enfant, service=service, school_year=year, responsable=parent)
         session = SessionStore()
         session[SESSION_KEY] = str(parent.user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "marelle.families.auth.IdentifiantBackend"
         session[HASH_SESSION_KEY] = parent.user.get_session_auth_hash()
         session.create()
         out["racers"].append({"session": session.session_key, "enfant": enfant.pk})

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 
+from marelle.core.middleware import REMEMBER_KEY
 from marelle.core.redirects import safe_next
 from marelle.portal.access import home_url_for
 from marelle.portal.forms import IdentifiantPasswordResetForm, LoginForm
@@ -27,6 +28,14 @@ class LoginView(auth_views.LoginView):
         if request.user.is_authenticated and request.method == "GET":
             return redirect(home_url_for(request.user))
         return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("remember"):
+            self.request.session[REMEMBER_KEY] = True  # kept SESSION_COOKIE_AGE, no idle timeout
+        else:
+            self.request.session.set_expiry(0)  # ends with the browser (and after SESSION_IDLE_TIMEOUT)
+        return response
 
     def get_success_url(self) -> str:
         url = self.get_redirect_url()
