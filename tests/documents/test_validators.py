@@ -48,7 +48,7 @@ def test_sniffing_leaves_the_file_readable_from_the_start():
 
 def test_the_planning_absence_form_uses_the_same_check():
     from marelle.documents import validators
-    from marelle.portal import forms_planning
+    from marelle.portal.planning import forms as forms_planning
 
     assert forms_planning.sniff_document_type is validators.sniff_document_type
     assert forms_planning.DOCUMENT_SIGNATURES is validators.DOCUMENT_SIGNATURES

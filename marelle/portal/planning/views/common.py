@@ -20,7 +20,7 @@ from marelle.planning.models import AbsenceReason
 from marelle.planning.presentation import state_label
 from marelle.planning.rules import Action
 from marelle.planning.services import SubmitResult
-from marelle.portal.forms_planning import parse_month
+from marelle.portal.planning.forms import parse_month
 
 ACTION_LABELS = {
     Action.BOOK: gettext_lazy("Demande de réservation"),

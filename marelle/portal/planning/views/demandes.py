@@ -17,7 +17,7 @@ from marelle.planning.models import Demande, DemandeLine
 from marelle.planning.presentation import style_for
 from marelle.planning.services import PlanningError, demande_cancel
 from marelle.portal.access import ResponsableRequiredMixin
-from marelle.portal.forms_planning import DemandesFilterForm
+from marelle.portal.planning.forms import DemandesFilterForm
 
 PAGE_SIZE = 20
 

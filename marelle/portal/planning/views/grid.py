@@ -24,14 +24,14 @@ from marelle.planning.rules import Action, local_today
 from marelle.planning.selectors import cells_for, month_grid
 from marelle.planning.services import PlanningError, demande_submit
 from marelle.portal.access import ResponsableRequiredMixin
-from marelle.portal.forms_planning import (
+from marelle.portal.planning.cells import cell_html, row_html
+from marelle.portal.planning.forms import (
     CellActionForm,
     PlanningFilterForm,
     new_submission_key,
     parse_cell_key,
     parse_month,
 )
-from marelle.portal.planning.cells import cell_html, row_html
 from marelle.portal.planning.views.common import (
     absence_reasons,
     action_labels,

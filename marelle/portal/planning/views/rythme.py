@@ -17,7 +17,7 @@ from marelle.planning.models import CellState, Inscription
 from marelle.planning.rules import Action, local_today
 from marelle.planning.services import PlanningError, demande_preview, demande_submit
 from marelle.portal.access import ResponsableRequiredMixin
-from marelle.portal.forms_planning import RythmeForm, new_submission_key
+from marelle.portal.planning.forms import RythmeForm, new_submission_key
 from marelle.portal.planning.views.common import (
     enfant_for_planning,
     month_param,
