@@ -7,4 +7,5 @@ ACTIONS = {
     "message.sent": _("Message envoyé : %(subject)s"),
     "message.handled": _("Message traité : %(subject)s"),
     "message.reopened": _("Message remis à traiter : %(subject)s"),
+    "notifications.choices_updated": _("Choix de notification modifiés"),
 }
