@@ -1,4 +1,4 @@
-"""Pointage: the attendance transitions of SPEC §5, one transaction and one audit line each.
+"""Pointage: the attendance transitions of docs/domain.md#transitions, one transaction and one audit line each.
 
 | from                    | action                                   | to              |
 | booked                  | present                                  | present         |

@@ -23,7 +23,7 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0")
 HALF_HOUR = 30  # minutes
 
-# SPEC §7: billable: booked / present, billed absence, hors contrat (its own price).
+# docs/domain.md#billing: billable: booked / present, billed absence, hors contrat (its own price).
 BILLABLE_STATES = frozenset({CellState.BOOKED, CellState.PRESENT, CellState.ABSENCE_BILLED, CellState.OUT_OF_CONTRACT})
 # Not billable: excused absence, refused, closed, waiting list, pending, parental leave.
 # Not billable *yet*: an absence waiting for an agent and an attendance error; once

@@ -177,7 +177,7 @@ class ContratRegulier(models.Model):
 
 
 class CellState(models.TextChoices):
-    """Every state of a planning cell but 'free', which is never stored (SPEC §5)."""
+    """Every state of a planning cell but 'free', which is never stored (docs/domain.md#the-planning-and-its-states)."""
 
     PENDING = "pending", _("Demande en attente")
     BOOKED = "booked", _("Réservé")

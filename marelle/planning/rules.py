@@ -1,4 +1,4 @@
-"""What a parent may do on a cell, and what it leads to: SPEC §5 "Transitions" as code.
+"""What a parent may do on a cell, and what it leads to: docs/domain.md#transitions as code.
 
 Pure decisions over a ChildContext: no writes, no clock (callers pass `now`). Services
 apply the outcome under a lock; the grid uses the same answers to offer only allowed actions.

@@ -1,4 +1,4 @@
-"""Every pointage transition of SPEC §5, and the ones that must be refused."""
+"""Every pointage transition of docs/domain.md#transitions, and the ones that must be refused."""
 
 from __future__ import annotations
 

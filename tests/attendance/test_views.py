@@ -54,7 +54,7 @@ def test_a_day_of_pointage(agent_client, world, garderie, sheet_url):
 
     mine = Cell.objects.get(enfant=world.enfant, service=garderie, date=DAY)
     assert (mine.state, mine.arrival, mine.departure) == (CellState.PRESENT, T(16, 35), T(18, 10))
-    # Out of contract is not turned into an error: SPEC §5 names "present" only.
+    # Out of contract is not turned into an error: docs/domain.md#transitions names "present" only.
     assert Cell.objects.get(enfant=walk_in, service=garderie, date=DAY).state == CellState.OUT_OF_CONTRACT
 
 

@@ -1,4 +1,4 @@
-"""Every transition of SPEC §5 a parent or an agent causes, through the planning services."""
+"""Every transition of docs/domain.md#transitions a parent or an agent causes, through the planning services."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""A model-based test of the planning's state machine (SPEC §5 "Transitions").
+"""A model-based test of the planning's state machine (docs/domain.md#transitions).
 
 Hypothesis drives parents (book, absence, cancel — many cells at once — and "Annuler la
 demande" from the list), agents (accept / refuse, sometimes forcing capacity; "set state";
@@ -53,7 +53,7 @@ CANCELLABLE = {CellState.PENDING: FREE, CellState.WAITING: FREE, CellState.ABSEN
 PENDING_STATES = set(CANCELLABLE)
 AWAITING_AGENT = {CellState.PENDING, CellState.ABSENCE_PENDING}
 CLOSABLE = {CellState.BOOKED, CellState.PENDING, CellState.WAITING}
-# SPEC: an agent accepts / refuses a pending booking or a pending absence. The waiting list
+# docs/domain.md#transitions: an agent accepts / refuses a pending booking or a pending absence. The waiting list
 # moves only when a place frees ("system", in order of request).
 DECISIONS = {
     (Demande.Kind.RESERVATION, True): {CellState.PENDING: CellState.BOOKED},
@@ -265,7 +265,7 @@ class PlanningMachine(RuleBasedStateMachine):
                     self.overbooked.add((service.pk, day))
 
     def parent_verdict(self, action: Action, key, reason: str) -> str | None:
-        """The state SPEC §5 leads to, or None when the cell is refused."""
+        """The state docs/domain.md#transitions leads to, or None when the cell is refused."""
         enfant_pk, service_pk, day = key
         if not self.parent_may_touch(enfant_pk, service_pk, day):
             return None

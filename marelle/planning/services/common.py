@@ -192,7 +192,7 @@ def promote_waiting_list(*, service_days: Iterable[tuple[Service, dt.date]], now
 
 
 PENDING_STATES = frozenset(CANCELLABLE)
-# What an agent decides (SPEC §5): a waiting list moves only when a place frees, in order.
+# What an agent decides (docs/domain.md#transitions): a waiting list moves only when a place frees, in order.
 DECIDABLE_STATES = frozenset({CellState.PENDING, CellState.ABSENCE_PENDING})
 
 
