@@ -3,6 +3,7 @@
 import datetime as dt
 from unittest import mock
 
+import pytest
 from django.utils import translation
 
 from marelle.planning import presentation
@@ -15,6 +16,13 @@ from tests.planning.conftest import paris
 DAY = dt.date(2026, 12, 14)
 CUTOFF = paris(2026, 12, 12, 23, 59)
 NOEL = ClosureInfo(DAY, DAY, "Noël", "F", "Jour férié / fermeture", "#ccc", None, frozenset())
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """The texts below are French: whatever language an earlier test left active."""
+    with translation.override("fr"):
+        yield
 
 
 def cell(state, actions=(), **kwargs):

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from marelle.families.models import Enfant
 from marelle.planning.context import ENFANT_RELATED
@@ -10,6 +11,13 @@ from tests import factories as f
 from tests.planning.conftest import paris
 
 NOW = paris(2026, 12, 4, 10, 0)
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """The texts below are French: whatever language an earlier test left active."""
+    with translation.override("fr"):
+        yield
 
 
 def load(enfant):
