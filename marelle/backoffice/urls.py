@@ -1,8 +1,17 @@
 from django.urls import path
 
-from marelle.backoffice.views import calendrier, dashboard, demandes, effectifs, familles, inscriptions, otp, pointage
+from marelle.backoffice.views import (
+    calendrier,
+    dashboard,
+    demandes,
+    effectifs,
+    familles,
+    inscriptions,
+    messagerie,
+    otp,
+    pointage,
+)
 from marelle.backoffice.views import documents as documents_views
-from marelle.backoffice.views import messagerie
 
 app_name = "backoffice"
 

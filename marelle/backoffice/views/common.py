@@ -5,9 +5,9 @@ import datetime as dt
 from django.http import Http404
 from django.utils import timezone
 
-from marelle.planning.rules import local_today
 from marelle.core.dates import parse_date
 from marelle.core.redirects import safe_next  # noqa: F401 - re-exported to the views
+from marelle.planning.rules import local_today
 
 
 def now() -> dt.datetime:

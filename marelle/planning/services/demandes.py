@@ -55,6 +55,7 @@ def check_cells_bounds(cells: Sequence[tuple[int, dt.date]], *, count: bool = Tr
             code="too_long",
         )
 
+
 KIND_FOR_ACTION = {
     Action.BOOK: Demande.Kind.RESERVATION,
     Action.ABSENCE: Demande.Kind.ABSENCE,
