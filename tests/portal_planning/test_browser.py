@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from playwright.sync_api import expect
 
 from marelle.planning.models import Cell, CellState, Service
 from marelle.planning.rules import local_today
@@ -106,9 +107,8 @@ def test_book_a_free_cell_by_click_without_reload(page, live_server, world, plan
     items.first.click()
     wait_state(page, "GARDERIE MATIN", day, "Réservé")
     assert page.evaluate("window.__noReload") is True
-    page.wait_for_function(
-        "document.querySelector('#planning-live').textContent.includes('Demande de réservation enregistrée')"
-    )
+    # A locator wait, not wait_for_function: the page's CSP forbids evaluating strings.
+    expect(page.locator("#planning-live")).to_contain_text("Demande de réservation enregistrée")
     assert Cell.objects.get(enfant=world.enfant, date=day).state == CellState.BOOKED
 
 
@@ -208,9 +208,8 @@ def test_select_a_week_and_book_it(page, live_server, world, planning):
         "button", name=re.compile("Sélectionner la ligne")
     ).click()
     page.get_by_role("button", name="Réserver la sélection").click()
-    page.wait_for_function(
-        "document.querySelector('#planning-live').textContent.includes('Demande de réservation enregistrée')"
-    )
+    # A locator wait, not wait_for_function: the page's CSP forbids evaluating strings.
+    expect(page.locator("#planning-live")).to_contain_text("Demande de réservation enregistrée")
     states = dict(Cell.objects.filter(enfant=world.enfant).values_list("date", "state").order_by())
     assert len(Cell.objects.filter(enfant=world.enfant, service=planning[0])) == 5  # garderie, Mon–Fri
     assert states[day] in {CellState.BOOKED, CellState.PENDING}
