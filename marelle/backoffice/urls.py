@@ -12,6 +12,7 @@ from marelle.backoffice.views import (
     pointage,
 )
 from marelle.backoffice.views import documents as documents_views
+from marelle.backoffice.views import paiements
 
 app_name = "backoffice"
 
@@ -53,4 +54,20 @@ urlpatterns = [
     path("messagerie/pieces-jointes/<int:pk>/", messagerie.attachment, name="messagerie_attachment"),
     path("messagerie/courriels/", messagerie.failed_emails, name="messagerie_courriels"),
     path("messagerie/courriels/<int:pk>/reessayer/", messagerie.email_retry, name="messagerie_email_retry"),
+    # Facturation: payments, mandates, SEPA files, treasury exports (views/paiements.py).
+    path("facturation/paiements/", paiements.journal, name="paiements"),
+    path("facturation/paiements/journal.csv", paiements.journal_csv, name="paiements_csv"),
+    path("facturation/paiements/famille/", paiements.payment_lookup, name="paiement_lookup"),
+    path("facturation/paiements/famille/<int:pk>/", paiements.payment_create, name="paiement_create"),
+    path("facturation/mandats/", paiements.mandats, name="mandats"),
+    path("facturation/mandats/famille/", paiements.mandat_lookup, name="mandat_lookup"),
+    path("facturation/mandats/famille/<int:pk>/", paiements.mandat_create, name="mandat_create"),
+    path("facturation/mandats/<int:pk>/revoquer/", paiements.mandat_revoke, name="mandat_revoke"),
+    path("facturation/sepa/", paiements.sepa_index, name="sepa"),
+    path("facturation/sepa/<int:pk>/", paiements.sepa_batch, name="sepa_batch"),
+    path("facturation/sepa/<int:pk>/pain008.xml", paiements.sepa_download, name="sepa_download"),
+    path("facturation/sepa/prelevements/<int:pk>/rejet/", paiements.sepa_reject, name="sepa_reject"),
+    path("facturation/exports/", paiements.exports_index, name="exports"),
+    path("facturation/exports/<int:pk>/factures.csv", paiements.export_csv, name="export_csv"),
+    path("facturation/exports/<int:pk>/pes.xml", paiements.export_pes, name="export_pes"),
 ]

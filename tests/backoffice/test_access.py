@@ -19,6 +19,11 @@ from tests.documents.conftest import pdf_bytes, upload
 from tests.url_matrix import check_matrix
 
 LIST_URLS = [
+    "backoffice:paiements",
+    "backoffice:paiements_csv",
+    "backoffice:mandats",
+    "backoffice:sepa",
+    "backoffice:exports",
     "backoffice:dashboard",
     "backoffice:demandes",
     "backoffice:familles",
@@ -85,6 +90,16 @@ OBJECT_URLS = {
 
 # URLs whose refusals are tested by a dedicated test (a path::name that must exist).
 TESTED_ELSEWHERE = {
+    "paiement_create": "tests/billing/test_payments_backoffice.py::test_another_communes_objects_are_a_404",
+    "mandat_create": "tests/billing/test_payments_backoffice.py::test_another_communes_objects_are_a_404",
+    "mandat_revoke": "tests/billing/test_payments_backoffice.py::test_another_communes_objects_are_a_404",
+    "sepa_batch": "tests/billing/test_payments_backoffice.py::test_another_communes_objects_are_a_404",
+    "sepa_download": "tests/billing/test_payments_backoffice.py::test_another_communes_objects_are_a_404",
+    "sepa_reject": "tests/billing/test_payments_backoffice.py::test_another_communes_objects_are_a_404",
+    "export_csv": "tests/billing/test_payments_backoffice.py::test_another_communes_objects_are_a_404",
+    "export_pes": "tests/billing/test_payments_backoffice.py::test_another_communes_objects_are_a_404",
+    "paiement_lookup": "tests/billing/test_payments_backoffice.py::test_lookups_find_only_the_agents_families",
+    "mandat_lookup": "tests/billing/test_payments_backoffice.py::test_lookups_find_only_the_agents_families",
     "demandes_decide": "tests/backoffice/test_access.py::test_deciding_another_communes_demande_changes_nothing",
     "document_publish": "tests/backoffice/test_access.py::test_publishing_for_another_commune_is_refused",
     "otp_enrol": "tests/backoffice/test_access.py::TestOtp",

@@ -107,6 +107,10 @@ PARENT_OBJECT_URLS = {
 
 # URLs whose refusals are tested by a dedicated test (a path::name that must exist).
 TESTED_ELSEWHERE = {
+    "portal:payer": "tests/billing/test_payments_online.py::test_another_familys_invoice_cannot_be_paid",
+    "portal:paiement_retour": "tests/billing/test_payments_online.py::test_another_familys_payment_return_page_is_a_404",
+    "portal:paiement_notification": "tests/billing/test_payments_online.py::test_forged_notification_pays_nothing",
+    "standin_bank:pay": "tests/billing/test_payments_online.py::TestStandinBank",
     "portal:logout": "tests/portal/test_auth.py::test_logout_needs_a_post_and_ends_the_session",
     "portal:planning_cell": "tests/portal_planning/test_actions.py::test_cell_page_404s_for_unknown_cells",
 }
