@@ -67,7 +67,19 @@ def action_label(code: str, data: Mapping[str, Any] | None = None) -> str:
 
 
 class _Defaulting(dict):
-    """Data for a label: a key that an older row lacks reads as a dash, not a crash."""
+    """Data for a label: ISO dates read in the reader's format, and a key that an older
+    row lacks reads as a dash, not a crash."""
+
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        if isinstance(value, str) and len(value) == 10 and value[4:5] == "-":
+            try:
+                return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+            except ValueError:
+                return value
+        if value is None or value == "":
+            return EMPTY
+        return value
 
     def __missing__(self, key: str) -> str:
         return EMPTY

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from marelle.backoffice import services_familles
 from marelle.core.forms import BoundedDateField
+from marelle.families import services as family_services
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.planning.models import FREE, WEEKDAY_LABELS, CellState, Demande, Inscription, Service
 from marelle.territory.models import Closure, Commune, DayType, Etablissement, SchoolYear
@@ -98,22 +98,7 @@ class InscriptionForm(forms.ModelForm):
         self.fields["end_date"].required = False
         self.instance.enfant = enfant
 
-    def clean(self):
-        data = super().clean()
-        year: SchoolYear | None = data.get("school_year")
-        if year is None:
-            return data
-        data["start_date"] = data.get("start_date") or year.start_date
-        data["end_date"] = data.get("end_date") or year.end_date
-        self.instance.start_date, self.instance.end_date = data["start_date"], data["end_date"]
-        if not (year.contains(data["start_date"]) and year.contains(data["end_date"])):
-            raise forms.ValidationError(_("La période doit être comprise dans l'année scolaire."))
-        if data["end_date"] < data["start_date"]:
-            raise forms.ValidationError(_("La fin précède le début."))
-        service = data.get("service")
-        if service and Inscription.objects.filter(enfant=self.enfant, service=service, school_year=year).exists():
-            raise forms.ValidationError(_("L'enfant est déjà inscrit à ce service pour cette année."))
-        return data
+    # The period's rules and the one-enrolment-per-year rule are checked by inscription_create.
 
 
 class ContratForm(forms.Form):
@@ -296,17 +281,17 @@ class VersionedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = services_familles.version_of(self.instance, self.edit_fields)
+        self.fields["version"].initial = family_services.version_of(self.instance, self.edit_fields)
 
 
 class FamilleEditForm(VersionedForm):
     """Contact details, quotient familial and the SEPA mandate."""
 
-    edit_fields = services_familles.FAMILLE_FIELDS
+    edit_fields = family_services.FAMILLE_FIELDS
 
     class Meta:
         model = Famille
-        fields = list(services_familles.FAMILLE_FIELDS)
+        fields = list(family_services.FAMILLE_FIELDS)
         widgets = {
             "qf_valid_from": DATE_WIDGET,
             "qf_valid_until": DATE_WIDGET,
@@ -319,11 +304,11 @@ class FamilleEditForm(VersionedForm):
             "bic": _("Laissé vide, il est déduit de l'IBAN quand c'est possible."),
         }
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
         self.fields["mandate_reference"].validators.append(RUM_VALIDATOR)
 
+    # Parsing only: the rules on the QF and the mandate are checked by famille_update.
     def clean_iban(self) -> str:
         value = self.cleaned_data["iban"].strip()
         if not value:
@@ -342,54 +327,24 @@ class FamilleEditForm(VersionedForm):
         except SchwiftyException:
             raise forms.ValidationError(_("Ce BIC n'est pas valide.")) from None
 
-    def clean_mandate_signed_on(self):
-        day = self.cleaned_data["mandate_signed_on"]
-        if day and day > self.today:
-            raise forms.ValidationError(_("La date de signature ne peut pas être dans le futur."))
-        return day
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("qf_valid_from"), data.get("qf_valid_until")
-        if start and end and end < start:
-            self.add_error("qf_valid_until", _("La fin de validité précède le début."))
-        if data.get("quotient_familial") is not None and not start:
-            self.add_error("qf_valid_from", _("Indiquez à partir de quand ce quotient familial est valable."))
-        iban = data.get("iban")
-        if iban and not data.get("bic") and "bic" not in self.errors:
-            bic = IBAN(iban).bic
-            if bic is not None:
-                data["bic"] = bic.compact
-                self.instance.bic = data["bic"]
-        if data.get("direct_debit"):
-            required = {
-                "iban": _("L'IBAN est obligatoire pour le prélèvement."),
-                "mandate_reference": _("La RUM est obligatoire pour le prélèvement."),
-                "mandate_signed_on": _("La date de signature du mandat est obligatoire pour le prélèvement."),
-            }
-            for name, message in required.items():
-                if not data.get(name) and name not in self.errors:
-                    self.add_error(name, message)
-        return data
-
 
 class ResponsableEditForm(VersionedForm):
-    edit_fields = services_familles.RESPONSABLE_FIELDS
+    edit_fields = family_services.RESPONSABLE_FIELDS
 
     class Meta:
         model = Responsable
-        fields = list(services_familles.RESPONSABLE_FIELDS)
+        fields = list(family_services.RESPONSABLE_FIELDS)
         help_texts = {
             "email": _("Adresse de contact. L'identifiant de connexion du responsable ne change pas."),
         }
 
 
 class EnfantEditForm(VersionedForm):
-    edit_fields = services_familles.ENFANT_FIELDS
+    edit_fields = family_services.ENFANT_FIELDS
 
     class Meta:
         model = Enfant
-        fields = list(services_familles.ENFANT_FIELDS)
+        fields = list(family_services.ENFANT_FIELDS)
         widgets = {
             "left_on": DATE_WIDGET,
             "allergies": forms.Textarea(attrs={"rows": 3}),

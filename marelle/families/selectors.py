@@ -5,7 +5,7 @@ Views never look up a famille or an enfant by a raw id: another family's id give
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from marelle.families.models import Enfant, Famille, Responsable
@@ -47,3 +47,20 @@ def enfant_for(user, pk: int) -> Enfant:
         )
     except Enfant.DoesNotExist:
         raise Http404 from None
+
+
+def famille_search(scope: QuerySet[Famille], query: str, *, limit: int = 50) -> list[Famille]:
+    """Families of `scope` whose number, or a responsable's or child's name, contains
+    `query`, with what the result list shows; nothing for an empty query."""
+    query = query.strip()
+    if not query:
+        return []
+    matching = (
+        Q(numero__icontains=query)
+        | Q(responsables__nom__icontains=query)
+        | Q(responsables__prenom__icontains=query)
+        | Q(enfants__nom__icontains=query)
+        | Q(enfants__prenom__icontains=query)
+    )
+    familles = scope.filter(pk__in=Famille.objects.filter(matching).values("pk"))
+    return list(familles.select_related("commune").prefetch_related("responsables", "enfants")[:limit])

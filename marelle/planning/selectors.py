@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import pgettext_lazy
 
@@ -17,7 +18,7 @@ from marelle.core.dates import MAX_YEAR, MIN_YEAR
 from marelle.families.models import Enfant
 from marelle.planning import deadlines
 from marelle.planning.context import ChildContext, ClosureInfo, load_child_context
-from marelle.planning.models import FREE, CellState, Inscription, Service
+from marelle.planning.models import FREE, CellChange, CellState, Demande, DemandeLine, Inscription, Service
 from marelle.planning.rules import Action, allowed_actions, local_today
 
 # A free day without a service for the child: under a closure, or no service at all.
@@ -143,10 +144,10 @@ def month_grid(
 
     `enfant` must be loaded with `context.ENFANT_RELATED` selected.
     """
-    first, last = month_bounds(year, month)
     if not MIN_YEAR <= year <= MAX_YEAR:
         # Callers parse months with core.dates; a year near 1 or 9999 would overflow below.
         raise ValueError(f"month_grid: year {year} out of range")
+    first, last = month_bounds(year, month)
     ctx = load_child_context(enfant, first, last, inscriptions=inscriptions)
     today = local_today(now)
     days = [grid_day(first + dt.timedelta(days=i), today) for i in range((last - first).days + 1)]
@@ -211,3 +212,102 @@ def cells_for(
         if service is not None:
             result.append(LoneCell(build_cell(ctx, service, day, now, agent=agent), grid_day(day, today), service.name))
     return result
+
+
+# Reads for the agents' pages, each taking the queryset the agent may see (their scope).
+
+
+def bookings_after(enfant: Enfant, day: dt.date) -> int:
+    """Booked, pending or waiting days after `day` (a child's departure leaves them as they
+    are: the agent frees them in agent mode, with a reason, if the family has not)."""
+    return enfant.cells.filter(date__gt=day, state__in=[CellState.BOOKED, CellState.PENDING, CellState.WAITING]).count()
+
+
+def famille_with_enrolments(scope):
+    """Families of `scope` with their responsables and children, each child with its
+    school and enrolments (service, year, payer, contracts): the family page in 4 queries."""
+    return scope.select_related("commune").prefetch_related(
+        "responsables",
+        Prefetch(
+            "enfants",
+            queryset=Enfant.objects.select_related("etablissement").prefetch_related(
+                Prefetch(
+                    "inscriptions",
+                    queryset=Inscription.objects.select_related(
+                        "service__etablissement", "school_year", "responsable"
+                    ).prefetch_related("contrats"),
+                )
+            ),
+        ),
+    )
+
+
+def famille_demandes(famille, *, limit: int = 50) -> list[Demande]:
+    """The family's latest demandes with their lines."""
+    return list(
+        Demande.objects.filter(famille=famille)
+        .select_related("enfant", "decided_by")
+        .prefetch_related(Prefetch("lines", queryset=DemandeLine.objects.select_related("service")))[:limit]
+    )
+
+
+def famille_cell_changes(famille, *, limit: int) -> list[CellChange]:
+    """The latest moves of the family's planning cells, newest first."""
+    return list(
+        CellChange.objects.filter(enfant__famille=famille).select_related("enfant", "service", "actor")[:limit]
+    )
+
+
+def demandes_with_lines(queryset: QuerySet[Demande]) -> QuerySet[Demande]:
+    """Demandes with their child, family and lines (each with its service), for the queue."""
+    return queryset.select_related("enfant__etablissement", "famille").prefetch_related(
+        Prefetch("lines", queryset=DemandeLine.objects.select_related("service__etablissement"))
+    )
+
+
+def pending_demandes(
+    scope: QuerySet[Demande],
+    *,
+    commune=None,
+    kind: str = "",
+    etablissement=None,
+    service=None,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+) -> QuerySet[Demande]:
+    """The pending demandes of `scope`, oldest first, filtered; a line filter keeps a
+    demande if one of its lines matches every condition at once."""
+    demandes = scope.filter(status=Demande.Status.PENDING)
+    if commune:
+        demandes = demandes.filter(famille__commune=commune)
+    if kind:
+        demandes = demandes.filter(kind=kind)
+    line_q = Q()
+    if etablissement:
+        line_q &= Q(service__etablissement=etablissement)
+    if service:
+        line_q &= Q(service=service)
+    if first:
+        line_q &= Q(date__gte=first)
+    if last:
+        line_q &= Q(date__lte=last)
+    if line_q:
+        # One line must match every condition: a subquery, not separate joins.
+        demandes = demandes.filter(pk__in=DemandeLine.objects.filter(line_q).values("demande_id"))
+    return demandes_with_lines(demandes.order_by("created_at", "pk"))
+
+
+def places_left(demandes) -> dict[int, int | None]:
+    """Places left on the (service, day) of each line of `demandes`, by line id (None: no
+    capacity), from one counting query."""
+    from marelle.planning.services import occupied_counts
+
+    lines = [line for d in demandes for line in d.lines.all()]
+    keys = {(line.service_id, line.date) for line in lines if line.service.capacity is not None}
+    counts = occupied_counts(keys)
+    return {
+        line.pk: None
+        if line.service.capacity is None
+        else line.service.capacity - counts.get((line.service_id, line.date), 0)
+        for line in lines
+    }

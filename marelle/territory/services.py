@@ -1,4 +1,4 @@
-"""Calendar imports: French public holidays and school holidays become Closure rows.
+"""Calendars: day types, and imports of French public and school holidays as Closure rows.
 
 Imported, not typed by hand (SPEC §4). Each import is idempotent: a re-import updates the
 rows it created earlier and creates none twice. One Closure per holiday period.
@@ -7,13 +7,16 @@ rows it created earlier and creates none twice. One Closure per holiday period.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import holidays
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from vacances_scolaires_france import SchoolHolidayDates
 
+from marelle.audit.services import log_action
 from marelle.territory.models import Closure, Commune, DayType, SchoolYear
 
 DAY_TYPES = {
@@ -125,3 +128,76 @@ def import_school_holidays(*, commune: Commune, school_year: SchoolYear) -> tupl
         day_type=day_type,
         source=Closure.Source.SCHOOL_HOLIDAYS,
     )
+
+
+@dataclass(frozen=True)
+class CalendarImport:
+    created: int
+    updated: int
+    cells_closed: int
+
+
+def calendar_import(
+    *,
+    actor,
+    commune: Commune,
+    school_year: SchoolYear,
+    public: bool,
+    close_days: Callable[[Closure], int] | None = None,
+) -> CalendarImport:
+    """Import the public (or the zone's school) holidays of a school year, audited on the
+    commune. `close_days` is what the planning does with each imported closure (close the
+    booked days: `planning.services.calendar_import` passes `closure_apply`), run in the
+    same transaction so that an import and its consequences stand or fall together."""
+    with transaction.atomic():
+        if public:
+            created, updated = import_public_holidays(commune=commune, school_year=school_year)
+            source, action = Closure.Source.PUBLIC_HOLIDAYS, "calendar.public_holidays_imported"
+        else:
+            created, updated = import_school_holidays(commune=commune, school_year=school_year)
+            source, action = Closure.Source.SCHOOL_HOLIDAYS, "calendar.school_holidays_imported"
+        closed = 0
+        if close_days is not None:
+            for closure in Closure.objects.filter(
+                commune=commune,
+                source=source,
+                start_date__gte=school_year.start_date,
+                start_date__lte=school_year.end_date,
+            ):
+                closed += close_days(closure)
+        log_action(
+            obj=commune,
+            action=action,
+            actor=actor,
+            data={
+                "year": school_year.label,
+                "school_year": school_year.pk,
+                "created": created,
+                "updated": updated,
+                "cells_closed": closed,
+            },
+        )
+    return CalendarImport(created=created, updated=updated, cells_closed=closed)
+
+
+def day_type_create(*, actor, commune: Commune, code: str, label: str, colour: str) -> DayType:
+    """A new kind of day for the commune's calendar; its letter is unique in the commune
+    (ValidationError on `code` otherwise). Audited on the commune."""
+    code = code.strip()
+    taken = ValidationError({"code": _("Cette lettre existe déjà.")})
+    if DayType.objects.filter(commune=commune, code=code).exists():
+        raise taken
+    day_type = DayType(commune=commune, code=code, label=label.strip(), colour=colour)
+    day_type.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            day_type.save()
+            log_action(
+                obj=commune,
+                action="daytype.created",
+                actor=actor,
+                data={"day_type": day_type.pk, "code": day_type.code, "label": day_type.label},
+            )
+    except IntegrityError:  # the same letter saved at the same moment
+        raise taken from None
+    return day_type

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from marelle.backoffice.services_familles import famille_update
+from marelle.families.services import famille_update
 from marelle.planning.models import Cell, CellState
 from marelle.planning.rules import Action, local_today
 from marelle.planning.services import demande_submit

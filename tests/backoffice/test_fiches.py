@@ -8,9 +8,11 @@ import datetime as dt
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import translation
 
+from marelle.audit.labels import render_entry
 from marelle.audit.models import LogEntry
-from marelle.backoffice import services_familles
+from marelle.families import services as family_services
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.planning.models import CellState
 from tests import factories as f
@@ -43,6 +45,12 @@ def famille_post(famille: Famille, **overrides) -> dict:
 
 def logs_of(obj) -> list[LogEntry]:
     return list(LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)))
+
+
+def shown(entry: LogEntry) -> dict[str, tuple[str, str]]:
+    """The entry's changes as the history shows them (French), by verbose name."""
+    with translation.override("fr"):
+        return {c.label: (c.before, c.after) for c in render_entry(entry).changes}
 
 
 class TestFamille:
@@ -80,7 +88,8 @@ class TestFamille:
 
         [entry] = logs_of(famille)
         assert entry.actor == world.agent.user
-        changes = {c["field"]: c for c in entry.data["changes"]}
+        assert entry.action == "famille.updated"
+        changes = entry.data["changes"]
         assert set(changes) == {
             "address",
             "quotient_familial",
@@ -92,10 +101,13 @@ class TestFamille:
             "mandate_reference",
             "mandate_signed_on",
         }
-        assert (changes["address"]["before"], changes["address"]["after"]) == ("1 rue Haute", "2 rue Basse")
-        assert (changes["direct_debit"]["before"], changes["direct_debit"]["after"]) == ("non", "oui")
-        assert changes["qf_valid_from"]["after"] == "01/09/2026"
-        assert changes["iban"]["after"] == "FR76 •••• 0189"  # never the whole account number
+        assert changes["address"] == ["1 rue Haute", "2 rue Basse"]
+        assert changes["direct_debit"] == [False, True]
+        assert changes["qf_valid_from"] == [None, "2026-09-01"]
+        assert changes["iban"] == [None, "FR76 •••• 0189"]  # never the whole account number
+        lines = shown(entry)
+        assert lines["prélèvement"] == ("non", "oui")
+        assert lines["QF valable du"] == ("—", "01/09/2026")
 
         page = agent_client.get(reverse("backoffice:famille", args=[famille.pk])).content.decode()
         assert "Famille modifiée" in page
@@ -164,11 +176,15 @@ class TestResponsable:
         assert (alice.civilite, alice.email, alice.notify_by_email) == ("M.", "nouveau@example.org", False)
         assert alice.user.email == login
         [entry] = logs_of(alice)
-        changes = {c["field"]: (c["before"], c["after"]) for c in entry.data["changes"]}
-        assert changes == {
-            "civilite": ("Madame", "Monsieur"),
-            "email": (login, "nouveau@example.org"),
-            "notify_by_email": ("oui", "non"),
+        assert entry.data["changes"] == {
+            "civilite": ["Mme", "M."],
+            "email": [login, "nouveau@example.org"],
+            "notify_by_email": [True, False],
+        }
+        assert shown(entry) == {
+            "civilité": ("Madame", "Monsieur"),
+            "courriel": (login, "nouveau@example.org"),
+            "notifications par courriel": ("oui", "non"),
         }
         page = agent_client.get(reverse("backoffice:famille", args=[world.famille.pk])).content.decode()
         assert "Responsable modifié : ZTEST PAYS" in page
@@ -204,9 +220,10 @@ class TestEnfant:
         assert (enfant.classe, enfant.allergies, enfant.pai, enfant.photo_consent) == ("CE2", "Arachide", True, True)
         assert enfant.left_on == dt.date(2027, 7, 4)
         [entry] = logs_of(enfant)
-        changes = {c["field"]: (c["before"], c["after"]) for c in entry.data["changes"]}
-        assert changes["etablissement"] == ("École de Chatte", "École du Haut")
-        assert changes["left_on"] == ("—", "04/07/2027")
+        changes = entry.data["changes"]
+        assert changes["etablissement"] == ["École de Chatte", "École du Haut"]
+        assert changes["left_on"] == [None, "2027-07-04"]
+        assert shown(entry)["parti le"] == ("—", "04/07/2027")
         assert set(changes) == {
             "etablissement",
             "classe",
@@ -228,18 +245,16 @@ class TestEnfant:
 def test_the_service_logs_what_the_locked_row_held_not_the_callers_stale_copy(world):
     """Two agents editing at once: the second one's 'before' is what the first one saved."""
     stale = Famille.objects.get(pk=world.famille.pk)
-    services_familles.famille_update(actor=world.agent.user, famille=world.famille, values={"phone": "0102030405"})
-    services_familles.famille_update(actor=world.other_agent.user, famille=stale, values={"phone": "0607080910"})
+    family_services.famille_update(actor=world.agent.user, famille=world.famille, values={"phone": "0102030405"})
+    family_services.famille_update(actor=world.other_agent.user, famille=stale, values={"phone": "0607080910"})
     newest, oldest = logs_of(world.famille)
-    assert newest.data["changes"] == [
-        {"field": "phone", "label": "téléphone", "before": "0102030405", "after": "0607080910"}
-    ]
-    assert oldest.data["changes"][0]["before"] == "—"
+    assert newest.data["changes"] == {"phone": ["0102030405", "0607080910"]}
+    assert oldest.data["changes"]["phone"][0] is None
 
 
 def test_fields_outside_the_edit_list_are_refused(world):
     with pytest.raises(ValueError):
-        services_familles.famille_update(actor=world.agent.user, famille=world.famille, values={"numero": "1"})
+        family_services.famille_update(actor=world.agent.user, famille=world.famille, values={"numero": "1"})
 
 
 def test_audit_line_for_each_saved_change_of_the_three_pages(agent_client, world):
@@ -262,9 +277,9 @@ def test_audit_line_for_each_saved_change_of_the_three_pages(agent_client, world
         {"etablissement": world.etablissement.pk, "classe": "CP"},
     )
     history = agent_client.get(reverse("backoffice:famille", args=[world.famille.pk])).context["history"]
-    changes = [(c["field"], c["after"]) for entry in history for c in entry.get("changes", [])]
-    assert ("city", "Y") in changes
-    assert ("phone", "01") in changes
+    changes = [(c.label, c.after) for entry in history for c in entry.changes]
+    assert ("ville", "Y") in changes
+    assert ("téléphone", "01") in changes
     assert ("classe", "CP") in changes
 
 
@@ -274,7 +289,7 @@ def test_a_save_based_on_values_changed_meanwhile_is_refused_then_accepted(agent
     url = reverse("backoffice:famille_edit", args=[world.famille.pk])
     form_a = agent_client.get(url).context["form"]
     shown_version = form_a["version"].value()
-    services_familles.famille_update(actor=world.agent.user, famille=world.famille, values={"address": "Chez B"})
+    family_services.famille_update(actor=world.agent.user, famille=world.famille, values={"address": "Chez B"})
 
     stale_post = famille_post(Famille.objects.get(pk=world.famille.pk), address="", phone="0102", version=shown_version)
     response = agent_client.post(url, stale_post)

@@ -141,14 +141,14 @@ def test_mon_compte_edits_ones_own_contact_with_audit(alice_client, world):
     )
     assert response.status_code == 302
     world.alice.refresh_from_db()
-    assert world.alice.email == "alice.new@example.org" and world.alice.notify_by_email is False
-    assert LogEntry.objects.filter(action="responsable.contact_updated", object_id=str(world.alice.pk)).exists()
+    assert world.alice.email == "alice.new@example.org" and world.alice.phone == "06 11 22 33 44"
+    assert LogEntry.objects.filter(action="responsable.updated", object_id=str(world.alice.pk)).exists()
     assert "Vos coordonnées ont été enregistrées." in alice_client.get(reverse("portal:compte")).content.decode()
 
 
 def test_mon_compte_refuses_an_email_taken_by_another_account(alice_client, world):
     response = alice_client.post(reverse("portal:compte"), {"email": "bob@example.org", "phone": ""})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "déjà utilisée" in response.content.decode()
 
 

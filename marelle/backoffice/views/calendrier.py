@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from marelle.audit.services import log_action
-from marelle.backoffice import services_calendrier
 from marelle.backoffice.access import agent_view
 from marelle.backoffice.forms import ClosureDeleteForm, ClosureForm, DayTypeForm, ImportForm
 from marelle.backoffice.scoping import agent_communes, get_scoped_or_404
-from marelle.backoffice.views.common import now
+from marelle.backoffice.views.common import add_service_errors, now
+from marelle.planning import services as planning_services
+from marelle.territory import services as territory_services
 from marelle.territory.models import Closure, Commune
+from marelle.territory.selectors import commune_closures
 
 
 @agent_view
@@ -38,19 +39,17 @@ def commune(request, pk: int):
     here = reverse("backoffice:calendrier_commune", args=[commune.pk])
 
     if which == "daytype" and day_type_form.is_valid():
-        day_type_form.instance.commune = commune
-        if commune.day_types.filter(code=day_type_form.cleaned_data["code"]).exists():
-            day_type_form.add_error("code", _("Cette lettre existe déjà."))
+        try:
+            territory_services.day_type_create(actor=request.user, commune=commune, **day_type_form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(day_type_form, exc)
         else:
-            with transaction.atomic():
-                day_type = day_type_form.save()
-                log_action(obj=commune, action=_("Type de jour créé : %(t)s") % {"t": day_type}, actor=request.user)
             messages.success(request, _("Type de jour enregistré."))
             return redirect(here)
 
     if which == "closure" and closure_form.is_valid():
         data = closure_form.cleaned_data
-        _closure, closed = services_calendrier.closure_create(
+        _closure, closed = planning_services.closure_create(
             actor=request.user,
             commune=commune,
             label=data["label"],
@@ -75,7 +74,7 @@ def commune(request, pk: int):
     if which == "import" and import_form.is_valid():
         year = import_form.cleaned_data["school_year"]
         try:
-            created, updated, _closed = services_calendrier.calendar_import(
+            created, updated, _closed = planning_services.calendar_import(
                 actor=request.user,
                 commune=commune,
                 school_year=year,
@@ -92,19 +91,13 @@ def commune(request, pk: int):
             )
         return redirect(here)
 
-    closures = (
-        Closure.objects.filter(commune=commune)
-        .select_related("day_type", "etablissement")
-        .prefetch_related("services")
-        .order_by("start_date")
-    )
     return render(
         request,
         "backoffice/calendrier.html",
         {
             "commune": commune,
             "day_types": commune.day_types.all(),
-            "closures": closures,
+            "closures": commune_closures(commune),
             "etablissements": commune.etablissements.all(),
             "day_type_form": day_type_form,
             "closure_form": closure_form,
@@ -126,7 +119,7 @@ def closure_delete(request, pk: int):
     back = reverse("backoffice:calendrier_commune", args=[closure.commune_id])
     form = ClosureDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        result = services_calendrier.closure_delete(
+        result = planning_services.closure_delete(
             actor=request.user, closure=closure, restore=form.cleaned_data["restore"], now=now()
         )
         if result is None:
@@ -157,6 +150,6 @@ def closure_delete(request, pk: int):
             "closure": closure,
             "form": form,
             "back": back,
-            "closed": services_calendrier.closed_cells(closure).count(),
+            "closed": planning_services.closed_cells(closure).count(),
         },
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,60 +14,41 @@ from marelle.backoffice.access import agent_view
 from marelle.backoffice.forms import DecisionForm, DemandeFilterForm
 from marelle.backoffice.scoping import agent_commune_ids, get_scoped_or_404, scoped
 from marelle.backoffice.views.common import now, safe_next
-from marelle.planning.models import Demande, DemandeLine
+from marelle.planning.models import Demande
 from marelle.planning.presentation import STATE_STYLES
-from marelle.planning.services import PlanningError, demandes_decide, occupied_counts
+from marelle.planning.selectors import demandes_with_lines, pending_demandes, places_left
+from marelle.planning.services import PlanningError, demandes_decide
 
 PAGE_SIZE = 100
 
 
-def _pending(user):
-    return scoped(Demande.objects.filter(status=Demande.Status.PENDING), user, "famille__commune")
-
-
-def _with_lines(queryset):
-    return queryset.select_related("enfant__etablissement", "famille").prefetch_related(
-        Prefetch("lines", queryset=DemandeLine.objects.select_related("service__etablissement"))
-    )
+def _scope(user):
+    return scoped(Demande.objects.all(), user, "famille__commune")
 
 
 def _annotate_places(demandes) -> None:
-    """Places left per (service, day) of each line, from one counting query."""
-    lines = [line for d in demandes for line in d.lines.all()]
-    keys = {(line.service_id, line.date) for line in lines if line.service.capacity is not None}
-    counts = occupied_counts(keys)
-    for line in lines:
-        line.style = STATE_STYLES.get(line.to_state)
-        if line.service.capacity is None:
-            line.places_left = None
-        else:
-            line.places_left = line.service.capacity - counts.get((line.service_id, line.date), 0)
+    """Each line's state style and places left, for the template."""
+    places = places_left(demandes)
+    for demande in demandes:
+        for line in demande.lines.all():
+            line.style = STATE_STYLES.get(line.to_state)
+            line.places_left = places[line.pk]
 
 
 @agent_view
 def queue(request):
     commune_ids = agent_commune_ids(request.user)
     form = DemandeFilterForm(request.GET or None, commune_ids=commune_ids)
-    demandes = _pending(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["commune"]:
-            demandes = demandes.filter(famille__commune=data["commune"])
-        if data["kind"]:
-            demandes = demandes.filter(kind=data["kind"])
-        line_q = Q()
-        if data["etablissement"]:
-            line_q &= Q(service__etablissement=data["etablissement"])
-        if data["service"]:
-            line_q &= Q(service=data["service"])
-        if data["du"]:
-            line_q &= Q(date__gte=data["du"])
-        if data["au"]:
-            line_q &= Q(date__lte=data["au"])
-        if line_q:
-            # One line must match every condition: a subquery, not separate joins.
-            demandes = demandes.filter(pk__in=DemandeLine.objects.filter(line_q).values("demande_id"))
-    demandes = _with_lines(demandes.order_by("created_at", "pk"))
+    filters = form.cleaned_data if form.is_valid() else {}
+    demandes = pending_demandes(
+        _scope(request.user),
+        commune=filters.get("commune"),
+        kind=filters.get("kind", ""),
+        etablissement=filters.get("etablissement"),
+        service=filters.get("service"),
+        first=filters.get("du"),
+        last=filters.get("au"),
+    )
     page = Paginator(demandes, PAGE_SIZE).get_page(request.GET.get("page"))
     _annotate_places(page.object_list)
     return render(
@@ -93,7 +73,7 @@ def _without_page(query) -> str:
 @agent_view
 def detail(request, pk: int):
     demande = get_scoped_or_404(
-        _with_lines(Demande.objects.select_related("decided_by")), request.user, "famille__commune", pk=pk
+        demandes_with_lines(Demande.objects.select_related("decided_by")), request.user, "famille__commune", pk=pk
     )
     _annotate_places([demande])
     return render(

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from itertools import chain
-
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,8 +11,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from marelle.audit.models import LogEntry
-from marelle.backoffice import services_familles
 from marelle.backoffice.access import agent_view
 from marelle.backoffice.forms import (
     CellStateForm,
@@ -25,13 +20,15 @@ from marelle.backoffice.forms import (
     ResponsableEditForm,
 )
 from marelle.backoffice.scoping import get_scoped_or_404, scoped
-from marelle.backoffice.views.common import now, today
+from marelle.backoffice.selectors import famille_history
+from marelle.backoffice.views.common import add_service_errors, now, today
 from marelle.core.dates import parse_month
+from marelle.families import services as family_services
 from marelle.families.models import Enfant, Famille, Responsable
+from marelle.families.selectors import famille_search
 from marelle.planning.context import ENFANT_RELATED
-from marelle.planning.models import CellChange, Demande, DemandeLine, Inscription
-from marelle.planning.presentation import LEGEND, STATE_STYLES, cell_look, present_rows
-from marelle.planning.selectors import month_grid
+from marelle.planning.presentation import LEGEND, cell_look, present_rows
+from marelle.planning.selectors import bookings_after, famille_demandes, famille_with_enrolments, month_grid
 from marelle.planning.services import PlanningError, cell_set_state
 
 MAX_RESULTS = 50
@@ -41,106 +38,25 @@ HISTORY = 100
 @agent_view
 def search(request):
     form = FamilleSearchForm(request.GET or None)
-    familles = scoped(Famille.objects.all(), request.user, "commune")
-    query = ""
-    if form.is_valid() and form.cleaned_data["q"].strip():
-        query = form.cleaned_data["q"].strip()
-        matching = (
-            Q(numero__icontains=query)
-            | Q(responsables__nom__icontains=query)
-            | Q(responsables__prenom__icontains=query)
-            | Q(enfants__nom__icontains=query)
-            | Q(enfants__prenom__icontains=query)
-        )
-        familles = familles.filter(pk__in=Famille.objects.filter(matching).values("pk"))
-    results = list(
-        familles.select_related("commune").prefetch_related("responsables", "enfants")[:MAX_RESULTS] if query else []
-    )
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    results = famille_search(scoped(Famille.objects.all(), request.user, "commune"), query, limit=MAX_RESULTS)
     return render(request, "backoffice/familles.html", {"form": form, "results": results, "query": query})
 
 
 @agent_view
 def detail(request, pk: int):
-    famille = get_scoped_or_404(
-        Famille.objects.select_related("commune").prefetch_related(
-            "responsables",
-            Prefetch(
-                "enfants",
-                queryset=Enfant.objects.select_related("etablissement").prefetch_related(
-                    Prefetch(
-                        "inscriptions",
-                        queryset=Inscription.objects.select_related(
-                            "service__etablissement", "school_year", "responsable"
-                        ).prefetch_related("contrats"),
-                    )
-                ),
-            ),
-        ),
-        request.user,
-        "commune",
-        pk=pk,
-    )
-    demandes = list(
-        Demande.objects.filter(famille=famille)
-        .select_related("enfant", "decided_by")
-        .prefetch_related(Prefetch("lines", queryset=DemandeLine.objects.select_related("service")))[:50]
-    )
+    famille = get_scoped_or_404(famille_with_enrolments(Famille.objects.all()), request.user, "commune", pk=pk)
     return render(
         request,
         "backoffice/famille.html",
         {
             "famille": famille,
-            "demandes": demandes,
-            "history": _history(famille),
-            "iban_masked": services_familles.mask_iban(famille.iban),
+            "demandes": famille_demandes(famille),
+            "history": famille_history(famille, limit=HISTORY),
+            "iban_masked": family_services.mask_iban(famille.iban),
             "today": today(),
         },
     )
-
-
-def _history(famille: Famille) -> list[dict]:
-    """Cell changes and other audited changes of the family, newest first."""
-    cell_changes = CellChange.objects.filter(enfant__famille=famille).select_related("enfant", "service", "actor")[
-        :HISTORY
-    ]
-    enfant_ids = [str(e.pk) for e in famille.enfants.all()]
-    responsable_ids = [str(r.pk) for r in famille.responsables.all()]
-    types = ContentType.objects.get_for_models(Famille, Enfant, Responsable)
-    logs = LogEntry.objects.filter(
-        Q(content_type=types[Famille], object_id=str(famille.pk))
-        | Q(content_type=types[Enfant], object_id__in=enfant_ids)
-        | Q(content_type=types[Responsable], object_id__in=responsable_ids)
-    ).select_related("actor")[:HISTORY]
-    entries = chain(
-        (
-            {
-                "at": c.at,
-                "actor": c.actor,
-                "what": _("%(child)s — %(service)s, %(day)s : %(from)s → %(to)s")
-                % {
-                    "child": c.enfant.prenom,
-                    "service": c.service.name,
-                    "day": c.date.strftime("%d/%m/%Y"),
-                    "from": _state_label(c.from_state),
-                    "to": _state_label(c.to_state),
-                },
-                "reason": c.reason,
-            }
-            for c in cell_changes
-        ),
-        ({"at": e.at, "actor": e.actor, "what": e.action, "reason": "", "changes": _log_changes(e)} for e in logs),
-    )
-    return sorted(entries, key=lambda e: e["at"], reverse=True)[:HISTORY]
-
-
-def _log_changes(entry: LogEntry) -> list[dict]:
-    changes = entry.data.get("changes") if isinstance(entry.data, dict) else None
-    return changes if isinstance(changes, list) else []
-
-
-def _state_label(state: str) -> str:
-    style = STATE_STYLES.get(state)
-    return str(style.label) if style else state
 
 
 def _month(request) -> tuple[int, int]:
@@ -214,7 +130,9 @@ def _edit(request, *, make_form, save, famille_id: int, title: str, template_con
     if request.method == "POST" and form.is_valid():
         try:
             changes = save(form.cleaned_data, form.cleaned_data["version"] or None)
-        except services_familles.StaleEdit:
+        except ValidationError as exc:  # a rule of the service: nothing was saved
+            add_service_errors(form, exc)
+        except family_services.StaleEdit:
             messages.error(
                 request,
                 _(
@@ -257,12 +175,13 @@ def famille_edit(request, pk: int):
     famille = get_scoped_or_404(Famille.objects.all(), request.user, "commune", pk=pk)
     return _edit(
         request,
-        make_form=lambda data: FamilleEditForm(data, instance=famille, today=today()),
-        save=lambda data, version: services_familles.famille_update(
+        make_form=lambda data: FamilleEditForm(data, instance=famille),
+        save=lambda data, version: family_services.famille_update(
             actor=request.user,
             famille=famille,
-            values=_values(data, services_familles.FAMILLE_FIELDS),
+            values=_values(data, family_services.FAMILLE_FIELDS),
             version=version,
+            today=today(),
         ),
         famille_id=famille.pk,
         title=_("Famille n° %(n)s : coordonnées, quotient familial, prélèvement") % {"n": famille.numero},
@@ -277,10 +196,10 @@ def responsable_edit(request, pk: int):
     return _edit(
         request,
         make_form=lambda data: ResponsableEditForm(data, instance=responsable),
-        save=lambda data, version: services_familles.responsable_update(
+        save=lambda data, version: family_services.responsable_update(
             actor=request.user,
             responsable=responsable,
-            values=_values(data, services_familles.RESPONSABLE_FIELDS),
+            values=_values(data, family_services.RESPONSABLE_FIELDS),
             version=version,
         ),
         famille_id=responsable.famille_id,
@@ -304,11 +223,11 @@ def enfant_edit(request, pk: int):
 
 
 def _enfant_save(request, enfant: Enfant, data: dict, version: str | None):
-    changes = services_familles.enfant_update(
-        actor=request.user, enfant=enfant, values=_values(data, services_familles.ENFANT_FIELDS), version=version
+    changes = family_services.enfant_update(
+        actor=request.user, enfant=enfant, values=_values(data, family_services.ENFANT_FIELDS), version=version
     )
     if enfant.left_on and any(c.field == "left_on" for c in changes):
-        n = services_familles.bookings_after(enfant, enfant.left_on)
+        n = bookings_after(enfant, enfant.left_on)
         if n:
             messages.warning(
                 request,

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from marelle.audit.services import log_action
 from marelle.backoffice.access import agent_view
 from marelle.backoffice.forms import ContratChangeForm, ContratForm, InscriptionForm
 from marelle.backoffice.scoping import get_scoped_or_404
-from marelle.backoffice.views.common import now
+from marelle.backoffice.views.common import add_service_errors, now
 from marelle.families.models import Enfant
 from marelle.planning import services as planning_services
 from marelle.planning.models import ContratRegulier, Inscription
@@ -31,17 +30,22 @@ def inscription_create(request, pk: int):
     enfant = get_scoped_or_404(Enfant.objects.select_related("famille"), request.user, "famille__commune", pk=pk)
     form = InscriptionForm(request.POST or None, enfant=enfant)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            inscription = form.save()
-            log_action(
-                obj=enfant,
-                action=_("Inscription à %(service)s (%(year)s)")
-                % {"service": inscription.service.name, "year": inscription.school_year.label},
+        data = form.cleaned_data
+        try:
+            planning_services.inscription_create(
                 actor=request.user,
-                data={"inscription": inscription.pk, "responsable": inscription.responsable_id},
+                enfant=enfant,
+                service=data["service"],
+                school_year=data["school_year"],
+                responsable=data["responsable"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
             )
-        messages.success(request, _("Inscription enregistrée."))
-        return redirect(_famille_url(enfant.famille_id))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Inscription enregistrée."))
+            return redirect(_famille_url(enfant.famille_id))
     return render(request, "backoffice/inscription_form.html", {"enfant": enfant, "form": form})
 
 
@@ -85,24 +89,13 @@ def contrat_modify(request, pk: int):
     form = ContratChangeForm(request.POST or None, contrat=contrat)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                successor = contrat_change(
-                    actor=request.user,
-                    contrat=contrat,
-                    weekdays=form.weekdays_code,
-                    from_date=form.cleaned_data["from_date"],
-                    now=now(),
-                )
-                log_action(
-                    obj=contrat.inscription.enfant,
-                    action=_("Contrat régulier modifié : %(c)s") % {"c": successor},
-                    actor=request.user,
-                    data={
-                        "contrat": contrat.pk,
-                        "successor": successor.pk,
-                        "from": str(form.cleaned_data["from_date"]),
-                    },
-                )
+            contrat_change(
+                actor=request.user,
+                contrat=contrat,
+                weekdays=form.weekdays_code,
+                from_date=form.cleaned_data["from_date"],
+                now=now(),
+            )
         except PlanningError as exc:
             form.add_error(None, exc.message)
         else:

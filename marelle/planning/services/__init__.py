@@ -1,11 +1,19 @@
 """Every change of the planning: parents' demandes, agents' decisions, regular patterns,
-closures. Each function is one transaction and writes one audit line per cell it changes.
+closures, enrolments. Each function is one transaction and writes one audit line per cell it changes.
 
 The rules (who may do what, until when) are in `rules.py` and `deadlines.py`; this module
 applies them under locks. Callers pass `now` so that time is a parameter, not a global.
 """
 
-from marelle.planning.services.closures import CLOSABLE_STATES, closure_apply
+from marelle.planning.services.closures import (
+    CLOSABLE_STATES,
+    ClosureDeletion,
+    calendar_import,
+    closed_cells,
+    closure_apply,
+    closure_create,
+    closure_delete,
+)
 from marelle.planning.services.common import (
     DECIDABLE_STATES,
     PENDING_STATES,
@@ -31,11 +39,13 @@ from marelle.planning.services.demandes import (
     demande_preview,
     demande_submit,
 )
+from marelle.planning.services.inscriptions import inscription_create
 
 __all__ = [
     "CLOSABLE_STATES",
     "DECIDABLE_STATES",
     "DECISIONS",
+    "ClosureDeletion",
     "KIND_FOR_ACTION",
     "MAX_CELLS_PER_DEMANDE",
     "PENDING_STATES",
@@ -43,8 +53,12 @@ __all__ = [
     "Outcome",
     "PlanningError",
     "SubmitResult",
+    "calendar_import",
     "cell_set_state",
+    "closed_cells",
     "closure_apply",
+    "closure_create",
+    "closure_delete",
     "contrat_apply",
     "contrat_change",
     "contrat_create",
@@ -53,6 +67,7 @@ __all__ = [
     "demande_preview",
     "demande_submit",
     "demandes_decide",
+    "inscription_create",
     "occupied_counts",
     "promote_waiting_list",
     "write_cell_state",

@@ -91,9 +91,16 @@ def contrat_create(
         booked = contrat_apply(actor=actor, contrat=contrat, now=now)
         log_action(
             obj=inscription.enfant,
-            action=_("Contrat régulier créé : %(c)s") % {"c": contrat},
+            action="contrat.created",
             actor=actor,
-            data={"contrat": contrat.pk, "booked": booked},
+            data={
+                "contrat": contrat.pk,
+                "booked": booked,
+                "service": inscription.service.name,
+                "weekdays": weekdays,
+                "start_date": start_date.isoformat(),
+                "end_date": end_date.isoformat(),
+            },
         )
     return contrat, booked
 
@@ -101,7 +108,8 @@ def contrat_create(
 def contrat_change(
     *, actor, contrat: ContratRegulier, weekdays: str, from_date: dt.date, now: dt.datetime
 ) -> ContratRegulier:
-    """Change a contract's weekdays from `from_date` onward without touching earlier days.
+    """Change a contract's weekdays from `from_date` onward without touching earlier days;
+    audited on the child.
 
     The old contract ends the day before; its bookings from `from_date` on weekdays that
     the new one drops are freed (only untouched contract bookings: an absence stays)."""
@@ -151,5 +159,19 @@ def contrat_change(
             successor = ContratRegulier.objects.create(
                 inscription=inscription, weekdays=weekdays, start_date=from_date, end_date=end
             )
-        contrat_apply(actor=actor, contrat=successor, now=now, from_date=from_date)
+        booked = contrat_apply(actor=actor, contrat=successor, now=now, from_date=from_date)
+        log_action(
+            obj=inscription.enfant,
+            action="contrat.changed",
+            actor=actor,
+            data={
+                "contrat": contrat.pk,
+                "successor": successor.pk,
+                "from": from_date.isoformat(),
+                "service": inscription.service.name,
+                "weekdays": weekdays,
+                "freed": len(dropped),
+                "booked": booked,
+            },
+        )
         return successor

@@ -12,7 +12,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from marelle.billing.selectors import balance_on, statement, unpaid_invoices
 from marelle.families.selectors import enfant_for, enfants_for, famille_for, responsable_for
-from marelle.families.services import responsable_update_contact
+from marelle.families.services import CONTACT_FIELDS, responsable_update
 from marelle.messaging.selectors import unread_count
 from marelle.planning.context import INSCRIPTION_RELATED
 from marelle.planning.models import Inscription
@@ -109,8 +109,11 @@ class CompteView(ResponsableRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            responsable_update_contact(
-                responsable=responsable_for(self.request.user), actor=self.request.user, **form.cleaned_data
+            responsable_update(
+                actor=self.request.user,
+                responsable=responsable_for(self.request.user),
+                values={f: form.cleaned_data[f] for f in CONTACT_FIELDS},
+                update_login=True,
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

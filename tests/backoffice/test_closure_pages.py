@@ -1,6 +1,5 @@
-"""Deleting a closure: the days stay in Fermeture unless the agent asks to restore them;
-then the days booked before go back to Réservé (from the CellChange history), the
-demandes it refused go back to Libre, and days another closure covers stay closed."""
+"""The closure deletion pages: confirm, delete with or without restoring, through the
+service (its rules are tested in tests/planning/test_closures.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +9,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from marelle.audit.models import LogEntry
-from marelle.backoffice.services_calendrier import closure_delete
 from marelle.planning.models import Cell, CellChange, CellState, Demande
 from marelle.territory.models import Closure, Commune
 from tests import factories as f
@@ -78,9 +75,7 @@ def test_without_restoring_the_days_stay_closed(agent_client, world, bo, closed,
     assert set(_ours().values_list("state", flat=True)) == {CellState.CLOSED}
     assert CellChange.objects.count() == changes
     assert mail.outbox == []
-    entry = LogEntry.objects.get(
-        content_type=ContentType.objects.get_for_model(Commune), action__startswith="Fermeture supprimée"
-    )
+    entry = LogEntry.objects.get(content_type=ContentType.objects.get_for_model(Commune), action="closure.deleted")
     assert entry.actor == world.agent.user
     assert entry.data["kept"] == 3 and entry.data["restore"] is False
     assert entry.data["closure"]["label"] == "Grève"
@@ -106,35 +101,8 @@ def test_restoring_gives_back_bookings_and_frees_refused_demandes(
     ]
     assert {c.actor for c in restored} == {world.agent.user}
     assert len(mail.outbox) == 1 and "rétablies" in mail.outbox[0].body and "COMMUNE" in mail.outbox[0].body
-    entry = LogEntry.objects.get(action__startswith="Fermeture supprimée")
+    entry = LogEntry.objects.get(action="closure.deleted")
     assert (entry.data["restored"], entry.data["freed"], entry.data["kept"]) == (1, 2, 0)
-
-
-def test_a_day_another_closure_covers_stays_closed(agent_client, world, bo, closed, django_capture_on_commit_callbacks):
-    closure, _ = closed
-    f.ClosureFactory(commune=world.commune, start_date=DAY, end_date=DAY, label="Pont")
-    _delete(agent_client, closure, True, django_capture_on_commit_callbacks)
-    assert Cell.objects.get(enfant=world.enfant, date=DAY).state == CellState.CLOSED
-    assert not Cell.objects.filter(enfant=world.enfant, date=TUESDAY).exists()
-
-
-def test_another_service_or_school_is_not_touched(agent_client, world, bo, closed, django_capture_on_commit_callbacks):
-    closure, _ = closed
-    garderie = f.ServiceFactory(etablissement=world.etablissement, name="GARDERIE", weekdays="0134")
-    other = f.CellFactory(enfant=world.enfant, service=garderie, date=DAY, state=CellState.CLOSED)
-    closure.services.set([bo.cantine])
-    _delete(agent_client, closure, True, django_capture_on_commit_callbacks)
-    other.refresh_from_db()
-    assert other.state == CellState.CLOSED
-
-
-def test_a_day_closed_without_history_is_left_closed(agent_client, world, bo, django_capture_on_commit_callbacks):
-    f.CellFactory(enfant=world.enfant, service=bo.cantine, date=DAY, state=CellState.CLOSED)
-    closure = f.ClosureFactory(commune=world.commune, start_date=DAY, end_date=DAY)
-    response = _delete(agent_client, closure, True, django_capture_on_commit_callbacks)
-    assert response.status_code == 302
-    assert Cell.objects.get(enfant=world.enfant, date=DAY).state == CellState.CLOSED
-    assert not CellChange.objects.exists()
 
 
 def test_an_imported_closure_can_be_deleted(agent_client, world, django_capture_on_commit_callbacks):
@@ -150,11 +118,3 @@ def test_the_calendar_links_each_closure_to_its_deletion(agent_client, world):
     closure = f.ClosureFactory(commune=world.commune)
     page = agent_client.get(reverse("backoffice:calendrier_commune", args=[world.commune.pk])).content.decode()
     assert reverse("backoffice:closure_delete", args=[closure.pk]) in page
-
-
-def test_deleting_twice_is_harmless(world):
-    closure = f.ClosureFactory(commune=world.commune)
-    stale = Closure.objects.get(pk=closure.pk)
-    assert closure_delete(actor=world.agent.user, closure=closure, restore=True, now=timezone.now()) is not None
-    assert closure_delete(actor=world.agent.user, closure=stale, restore=True, now=timezone.now()) is None
-    assert LogEntry.objects.filter(action__startswith="Fermeture supprimée").count() == 1
