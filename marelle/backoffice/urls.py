@@ -9,10 +9,11 @@ from marelle.backoffice.views import (
     inscriptions,
     messagerie,
     otp,
+    paiements,
     pointage,
 )
+from marelle.backoffice.views import contacts as contacts_views
 from marelle.backoffice.views import documents as documents_views
-from marelle.backoffice.views import paiements
 
 app_name = "backoffice"
 
@@ -45,6 +46,9 @@ urlpatterns = [
     path("documents/publies/<int:pk>/retirer/", documents_views.published_withdraw, name="document_withdraw"),
     path("documents/familles/<int:pk>/", documents_views.family_file, name="document_family_file"),
     path("documents/familles/<int:pk>/decider/", documents_views.family_decide, name="document_decide"),
+    path("contacts/", contacts_views.index, name="contacts"),
+    path("contacts/<int:pk>/decider/", contacts_views.decide, name="contact_decide"),
+    path("contacts/regles/<int:pk>/", contacts_views.policy, name="contact_policy"),
     path("securite/", otp.enrol, name="otp_enrol"),
     path("securite/verification/", otp.verify, name="otp_verify"),
     path("messagerie/", messagerie.index, name="messagerie"),

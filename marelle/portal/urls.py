@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from marelle.portal.views import auth, billing, documents, family, messages, payments, public
+from marelle.portal.views import account, auth, billing, documents, family, messages, payments, public
 
 app_name = "portal"
 
@@ -35,7 +35,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("portail/accueil/", family.AccueilView.as_view(), name="accueil"),
-    path("portail/compte/", family.CompteView.as_view(), name="compte"),
+    path("portail/compte/", account.CompteView.as_view(), name="compte"),
     path("portail/compte/export/", family.ExportView.as_view(), name="export"),
     path("portail/enfants/", family.EnfantsView.as_view(), name="enfants"),
     path("portail/enfants/<int:pk>/", family.EnfantView.as_view(), name="enfant"),

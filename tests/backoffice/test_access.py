@@ -11,6 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from marelle.documents.models import PublishedDocument
 from marelle.documents.services import family_document_upload, published_document_create
+from marelle.families.contact_changes import contact_change_submit
+from marelle.families.models import ContactChangeRequest
+from marelle.messaging.services import family_write
 from marelle.planning.models import CellState, Demande
 from marelle.territory.models import Closure
 from tests import factories as f
@@ -33,6 +36,10 @@ LIST_URLS = [
     "backoffice:effectifs_csv",
     "backoffice:effectifs_xlsx",
     "backoffice:documents",
+    "backoffice:messagerie",
+    "backoffice:messagerie_compose",
+    "backoffice:messagerie_courriels",
+    "backoffice:contacts",
 ]
 
 
@@ -63,6 +70,24 @@ def _their_document(w):
     )
 
 
+def _their_contact_change(w):
+    """A change of address that a parent of commune B sent to their mairie (it waits for an agent)."""
+    contact_change_submit(
+        responsable=w.bob,
+        values={"address": "2 rue de Têche", "postal_code": "38470", "city": "Têche"},
+        actor=w.bob.user,
+        now=timezone.now(),
+    )
+    return ContactChangeRequest.objects.get(responsable=w.bob)
+
+
+def _their_message(w):
+    """A message a family of commune B wrote to its mairie, with a PDF."""
+    return family_write(
+        responsable=w.bob, subject="Question de Têche", body="…", files=[upload(pdf_bytes())], now=timezone.now()
+    )
+
+
 # Every URL that takes an id, built from commune B's (Têche's) objects.
 OBJECT_URLS = {
     "demande": lambda w, b: reverse("backoffice:demande", args=[b.other_demande.pk]),
@@ -86,6 +111,12 @@ OBJECT_URLS = {
     "document_withdraw": lambda w, b: reverse("backoffice:document_withdraw", args=[_their_published(w).pk]),
     "document_family_file": lambda w, b: reverse("backoffice:document_family_file", args=[_their_document(w).pk]),
     "document_decide": lambda w, b: reverse("backoffice:document_decide", args=[_their_document(w).pk]),
+    "contact_decide": lambda w, b: reverse("backoffice:contact_decide", args=[_their_contact_change(w).pk]),
+    "contact_policy": lambda w, b: reverse("backoffice:contact_policy", args=[w.other_commune.pk]),
+    "messagerie_message": lambda w, b: reverse("backoffice:messagerie_message", args=[_their_message(w).pk]),
+    "messagerie_attachment": lambda w, b: reverse(
+        "backoffice:messagerie_attachment", args=[_their_message(w).attachments.get().pk]
+    ),
 }
 
 # URLs whose refusals are tested by a dedicated test (a path::name that must exist).
@@ -104,6 +135,8 @@ TESTED_ELSEWHERE = {
     "document_publish": "tests/backoffice/test_access.py::test_publishing_for_another_commune_is_refused",
     "otp_enrol": "tests/backoffice/test_access.py::TestOtp",
     "otp_verify": "tests/backoffice/test_access.py::TestOtp",
+    "messagerie_handled": "tests/messaging/test_inbox.py::test_agent_isolation_for_messages_attachments_and_emails",
+    "messagerie_email_retry": "tests/messaging/test_inbox.py::test_failed_emails_page_is_scoped_and_retry_works",
 }
 
 

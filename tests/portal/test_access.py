@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marelle.documents.services import family_document_upload, published_document_create
-from marelle.messaging.models import Message
+from marelle.messaging.models import Attachment, Message
+from marelle.messaging.services import broadcast_send
 from marelle.planning.models import Demande
 from tests.documents.conftest import pdf_bytes, upload
 from tests.url_matrix import check_matrix
@@ -39,6 +40,7 @@ PARENT_URLS = [
     "portal:enfants",
     "portal:releve",
     "portal:messages",
+    "portal:message_write",
     "portal:infos",
     "portal:demandes",
 ]
@@ -91,11 +93,28 @@ def _their_document(w):
 
 
 # Parent URLs with an id, built from bob's family (commune Têche).
+def _their_attachment(w):
+    """A file attached to a message the commune sent to Bob's family."""
+    broadcast = broadcast_send(
+        actor=w.other_agent.user,
+        commune=w.other_commune,
+        audience="famille",
+        audience_label="Bob",
+        famille_ids=[w.other_famille.pk],
+        subject="Menu",
+        body="…",
+        files=[upload(pdf_bytes())],
+        now=timezone.now(),
+    )
+    return Attachment.objects.get(message__broadcast=broadcast)
+
+
 PARENT_OBJECT_URLS = {
     "portal:enfant": lambda w: reverse("portal:enfant", args=[w.other_enfant.pk]),
     "portal:message": lambda w: reverse(
         "portal:message", args=[Message.objects.create(famille=w.other_famille, subject="À Bob", body="…").pk]
     ),
+    "portal:attachment": lambda w: reverse("portal:attachment", args=[_their_attachment(w).pk]),
     "portal:planning": lambda w: reverse("portal:planning", args=[w.other_enfant.pk]),
     "portal:planning_action": lambda w: reverse("portal:planning_action", args=[w.other_enfant.pk]),
     "portal:rythme": lambda w: reverse("portal:rythme", args=[w.other_enfant.pk]),
@@ -107,6 +126,7 @@ PARENT_OBJECT_URLS = {
 
 # URLs whose refusals are tested by a dedicated test (a path::name that must exist).
 TESTED_ELSEWHERE = {
+    "portal:facture_pdf": "tests/billing/test_portal_account.py::test_another_familys_invoice_pdf_is_a_404",
     "portal:payer": "tests/billing/test_payments_online.py::test_another_familys_invoice_cannot_be_paid",
     "portal:paiement_retour": "tests/billing/test_payments_online.py::test_another_familys_payment_return_page_is_a_404",
     "portal:paiement_notification": "tests/billing/test_payments_online.py::test_forged_notification_pays_nothing",
