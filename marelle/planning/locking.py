@@ -7,6 +7,7 @@ open every transaction with BEGIN IMMEDIATE, so writers are already serialised.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Iterable
 
@@ -15,6 +16,7 @@ from django.db import connection
 
 # Keeps our advisory keys apart from any other user of pg_advisory locks.
 _NAMESPACE = 0x4D41  # "MA"
+_SUBMISSION_NAMESPACE = 0x4D53  # "MS"
 
 
 def _key(service_id: int, day: dt.date) -> int:
@@ -34,6 +36,17 @@ def lock_service_days(keys: Iterable[tuple[int, dt.date]]) -> None:
             "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n",
             [ordered],
         )
+
+
+def lock_submission(famille_id: int, submission_key: str) -> None:
+    """Serialise the requests carrying one family's submission key (PostgreSQL; SQLite's
+    BEGIN IMMEDIATE already serialises writers)."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.sha256(f"{famille_id}:{submission_key}".encode()).digest()
+    key = (_SUBMISSION_NAMESPACE << 48) | int.from_bytes(digest[:6], "big")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def race_window() -> None:

@@ -253,9 +253,7 @@ def famille_demandes(famille, *, limit: int = 50) -> list[Demande]:
 
 def famille_cell_changes(famille, *, limit: int) -> list[CellChange]:
     """The latest moves of the family's planning cells, newest first."""
-    return list(
-        CellChange.objects.filter(enfant__famille=famille).select_related("enfant", "service", "actor")[:limit]
-    )
+    return list(CellChange.objects.filter(enfant__famille=famille).select_related("enfant", "service", "actor")[:limit])
 
 
 def demandes_with_lines(queryset: QuerySet[Demande]) -> QuerySet[Demande]:

@@ -139,6 +139,13 @@ def demande_submit(
     enfant = _with_rules(enfant)
     try:
         with transaction.atomic():
+            if submission_key:
+                # A twin request (double click, resent form) waits here for the first one to
+                # commit, then finds its demande: the same answer, not "not allowed on this cell".
+                locking.lock_submission(enfant.famille_id, submission_key)
+                existing = Demande.objects.filter(submission_key=submission_key, famille_id=enfant.famille_id).first()
+                if existing is not None:
+                    return SubmitResult(demande=existing, duplicate=True)
             return _submit_locked(
                 actor=actor,
                 enfant=enfant,
