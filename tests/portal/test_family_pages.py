@@ -157,7 +157,7 @@ def test_releve_lists_invoices_and_payments_with_a_running_balance(alice_client,
     PaymentFactory(famille=world.famille, amount=Decimal("30.00"))
     html = alice_client.get(reverse("portal:releve")).content.decode()
     assert "Facture CHA-1" in html and "Paiement (chèque)" in html
-    assert "bientôt disponible" in html
+    assert "bientôt disponible" not in html
 
 
 def test_inbox_opens_a_message_and_marks_it_read_but_not_another_familys(alice_client, world):
