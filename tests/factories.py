@@ -31,7 +31,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     territory = factory.SubFactory(TerritoryFactory)
     name = factory.Sequence(lambda n: f"Commune {n}")
     slug = factory.Sequence(lambda n: f"commune-{n}")
-    insee_code = factory.Sequence(lambda n: f"38{n:03d}")
+    insee_code = factory.Sequence(lambda n: f"38{n % 1000:03d}")  # INSEE codes have 5 characters
     colour = "#1f5f8b"
 
 

@@ -339,7 +339,11 @@ def sepa_debit_reject(*, debit: SepaDebit, reason: str, rejected_on: dt.date, ac
     if reason not in REJECT_REASONS:
         raise ValidationError({"reason": [_("Choisissez le motif du rejet donné par la banque.")]})
     with transaction.atomic():
-        locked = SepaDebit.objects.select_for_update().select_related("facture", "mandat", "payment").get(pk=debit.pk)
+        locked = (
+            SepaDebit.objects.select_for_update(of=("self",))
+            .select_related("facture", "mandat", "payment")
+            .get(pk=debit.pk)
+        )
         if locked.rejected_on is not None:
             raise ValidationError(_("Ce prélèvement est déjà enregistré comme rejeté."))
         if rejected_on < locked.batch.collection_date - dt.timedelta(days=7):
