@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from marelle.backoffice.access import agent_view
 from marelle.backoffice.forms_contacts import ContactDecisionForm, ContactPolicyForm
 from marelle.backoffice.scoping import agent_communes, get_scoped_or_404, scoped
-from marelle.backoffice.views.common import now
+from marelle.backoffice.views.common import flash_service_errors, now
 from marelle.families.contact_changes import contact_change_decide, contact_modes, contact_policy_set, pending_first
 from marelle.families.models import ContactChangeRequest
 from marelle.territory.models import Commune
@@ -73,9 +73,7 @@ def decide(request, pk: int):
             now=now(),
         )
     except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_service_errors(request, exc)
         return _render_index(request, status=400, refusing=change.pk)
     if decided.status == ContactChangeRequest.Status.ACCEPTED:
         messages.success(request, _("Changement accepté et appliqué."))

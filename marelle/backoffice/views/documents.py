@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from marelle.backoffice.access import agent_view
 from marelle.backoffice.forms_documents import DecideForm, DocumentFilterForm, PublishForm
 from marelle.backoffice.scoping import agent_commune_ids, get_scoped_or_404, scoped
-from marelle.backoffice.views.common import now, today
+from marelle.backoffice.views.common import flash_service_errors, now, today
 from marelle.documents.models import FamilyDocument, PublishedDocument
 from marelle.documents.responses import document_response
 from marelle.documents.selectors import pending_first
@@ -137,9 +137,7 @@ def family_decide(request, pk: int):
             now=now(),
         )
     except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_service_errors(request, exc)
         return _render_index(request, status=400, refusing=document.pk)
     if decided.status == FamilyDocument.Status.VALIDATED:
         messages.success(request, _("Document validé."))

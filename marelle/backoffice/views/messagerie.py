@@ -14,7 +14,7 @@ from marelle.backoffice import audiences
 from marelle.backoffice.access import agent_view
 from marelle.backoffice.forms_messagerie import ComposeForm
 from marelle.backoffice.scoping import agent_commune_ids, get_scoped_or_404
-from marelle.backoffice.views.common import now, today
+from marelle.backoffice.views.common import add_service_errors, now, today
 from marelle.messaging import selectors
 from marelle.messaging.downloads import attachment_response
 from marelle.messaging.forms import ReplyForm
@@ -35,16 +35,6 @@ STATES = (
     ("tous", gettext_lazy("Tous")),
 )
 MAX_ROWS = 200
-
-
-def _add_errors(form, exc: MessagingError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @agent_view
@@ -100,7 +90,7 @@ def compose(request):
                 now=now(),
             )
         except MessagingError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -132,7 +122,7 @@ def conversation(request, pk: int):
                     now=now(),
                 )
             except MessagingError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Réponse envoyée à la famille ; la conversation est traitée."))
                 return redirect("backoffice:messagerie_message", pk=root.pk)

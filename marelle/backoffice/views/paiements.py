@@ -27,7 +27,7 @@ from marelle.backoffice.forms_paiements import (
     SepaBatchForm,
 )
 from marelle.backoffice.scoping import get_scoped_or_404, scoped
-from marelle.backoffice.views.common import add_service_errors, now, today
+from marelle.backoffice.views.common import add_service_errors, flash_service_errors, now, today
 from marelle.billing.models import InvoiceRun, Regie, SepaBatch, SepaDebit, SepaMandat
 from marelle.billing.selectors_payments import payments_journal
 from marelle.billing.services import exports, sepa
@@ -232,8 +232,7 @@ def mandat_revoke(request, pk: int):
     try:
         sepa.mandat_revoke(mandat=mandat, revoked_on=form.cleaned_data["revoked_on"], actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_errors(request, exc)
     else:
         messages.success(request, _("Mandat %(rum)s révoqué.") % {"rum": mandat.rum})
     return redirect("backoffice:mandats")
@@ -327,8 +326,7 @@ def sepa_reject(request, pk: int):
                 now=now(),
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            flash_service_errors(request, exc)
         else:
             messages.success(
                 request,
@@ -378,8 +376,7 @@ def export_pes(request, pk: int):
     try:
         content, filename = exports.run_pes(run=run, actor=request.user, now=now())
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_errors(request, exc)
         return redirect("backoffice:exports")
     response = HttpResponse(content, content_type="application/xml; charset=ISO-8859-1")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -10,22 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
+from marelle.core.errors import add_service_errors
 from marelle.families.selectors import responsable_for
 from marelle.messaging import selectors
 from marelle.messaging.downloads import attachment_response
 from marelle.messaging.forms import ReplyForm, WriteForm
 from marelle.messaging.services import MessagingError, family_reply, family_write, message_mark_read
 from marelle.portal.access import ResponsableRequiredMixin
-
-
-def _show_errors(form, exc: MessagingError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 class MessagesView(ResponsableRequiredMixin, TemplateView):
@@ -82,7 +73,7 @@ class MessageView(ResponsableRequiredMixin, FormView):
                 now=timezone.now(),
             )
         except MessagingError as exc:
-            _show_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Votre réponse a été envoyée à la mairie."))
         return redirect("portal:message", pk=self.root.pk)
@@ -109,7 +100,7 @@ class MessageWriteView(ResponsableRequiredMixin, FormView):
                 now=timezone.now(),
             )
         except MessagingError as exc:
-            _show_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Votre message a été envoyé à la mairie."))
         return redirect("portal:message", pk=message.pk)
