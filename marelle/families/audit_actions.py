@@ -8,9 +8,6 @@ ACTIONS = {
     # Written by the parents' account page before there was one responsable_update.
     "responsable.contact_updated": _("Coordonnées du responsable modifiées"),
     "enfant.updated": _("Enfant modifié : %(name)s"),
-    "famille.data_exported": _("Export des données personnelles (RGPD)"),
-    "famille.purged": _("Famille effacée (durée de conservation échue)"),
-    "enfant.purged": _("Enfant effacé (parti le %(left_on)s)"),
     "contact_change.requested": _("Changement de coordonnées demandé : %(field)s"),
     "contact_change.accepted": _("Changement de coordonnées accepté : %(field)s"),
     "contact_change.refused": _("Changement de coordonnées refusé : %(field)s"),

@@ -1,6 +1,7 @@
 """Calendars: day types, and imports of French public and school holidays as Closure rows.
 
-Imported, not typed by hand (SPEC §4). Each import is idempotent: a re-import updates the
+Holidays are imported from the `holidays` and `vacances-scolaires-france` data, not typed by
+hand. Each import is idempotent: a re-import updates the
 rows it created earlier and creates none twice. One Closure per holiday period.
 """
 

@@ -263,7 +263,7 @@ def demande_cancel(*, actor, demande: Demande, now: dt.datetime) -> Demande:
         cells = list(
             Cell.objects.select_for_update().filter(demande=demande, state__in=PENDING_STATES).select_related("service")
         )
-        # As on the grid: a parent acts only on days to come (SPEC §5); an agent decides the rest.
+        # As on the grid: a parent acts only on days to come; an agent decides the rest.
         if any(cell.date < local_today(now) for cell in cells):
             raise PlanningError(
                 _("Cette demande porte sur un jour passé : elle ne peut plus être annulée."), code="past"
