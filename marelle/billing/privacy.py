@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from marelle.billing.models import Facture, Payment
-from marelle.families.models import Famille, Responsable
+from marelle.billing.models import BilledCell, Facture, FactureLine, Payment
+from marelle.families.models import Enfant, Famille, Responsable
 
 
 def export_tables(famille: Famille, *, responsable: Responsable | None = None) -> dict[str, tuple]:
@@ -33,3 +33,10 @@ def purge_holds(familles: QuerySet[Famille]) -> dict[int, str]:
     holds = dict.fromkeys(famille_ids(Facture.objects.all()) | famille_ids(Payment.objects.all()), "accounting")
     holds.update(dict.fromkeys(famille_ids(Facture.objects.filter(status=Facture.Status.ISSUED)), "unpaid"))
     return holds
+
+
+def enfant_purge_holds(enfants: QuerySet[Enfant]) -> dict[int, str]:
+    """A billed child stays: invoice lines name them and are the commune's accounting records."""
+    billed = set(FactureLine.objects.filter(enfant__in=enfants).values_list("enfant_id", flat=True).distinct())
+    billed |= set(BilledCell.objects.filter(enfant__in=enfants).values_list("enfant_id", flat=True).distinct())
+    return dict.fromkeys(billed, "accounting")

@@ -20,6 +20,11 @@ through a module `marelle/<app>/privacy.py`; every function in it is optional:
         reason: "unpaid" (something is still due) or "accounting" (records the commune must
         keep). A family held by any app is not deleted.'''
 
+    def enfant_purge_holds(enfants: QuerySet[Enfant]) -> dict[int, str]:
+        '''Departed children (among `enfants`) this app needs kept, with the reason (as for
+        families): invoice lines name the child and are the commune's accounting records, so
+        a billed child stays, with their family, and is listed as kept.'''
+
     def purge(*, enfants: list[int], familles: list[int]) -> None:
         '''Called in the purge's transaction just before those children and families are
         deleted: clean up what a cascade does not (files: `transaction.on_commit`).'''

@@ -48,6 +48,8 @@ class PurgeReport:
     # Families with no child left that are kept, by reason ("unpaid": an invoice is due;
     # "accounting": invoices or payments exist).
     kept: dict[str, list[int]] = field(default_factory=dict)
+    # Departed children kept by reason ("accounting": invoice lines name them).
+    kept_enfants: dict[str, list[int]] = field(default_factory=dict)
     deleted: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -68,12 +70,12 @@ def _childless_familles(*, purged_familles: set[int], cutoff: dt.date, excluded_
     return Famille.objects.filter(Q(pk__in=purged_familles) | Q(created_at__date__lt=cutoff)).exclude(Exists(remaining))
 
 
-def _holds(familles) -> dict[int, str]:
-    """Each held family with its reason, whichever apps hold it."""
+def _holds(rows, contribution: str = "purge_holds") -> dict[int, str]:
+    """Each held family (or child) with its reason, whichever apps hold it."""
     rank = {reason: i for i, reason in enumerate(HOLD_REASONS)}
     holds: dict[int, str] = {}
-    for _module, purge_holds in providing("purge_holds"):
-        for pk, reason in purge_holds(familles).items():
+    for _module, purge_holds in providing(contribution):
+        for pk, reason in purge_holds(rows).items():
             if pk not in holds or rank.get(reason, len(rank)) < rank.get(holds[pk], len(rank)):
                 holds[pk] = reason
     return holds
@@ -84,8 +86,12 @@ def purge_departed(*, today: dt.date, years: int, apply: bool, actor=None) -> Pu
     """Find (and with `apply`, delete) what the retention period no longer allows to keep."""
     cutoff = retention_cutoff(today, years)
     report = PurgeReport(cutoff=cutoff, applied=apply)
+    candidates = Enfant.objects.filter(left_on__lt=cutoff)
+    enfant_holds = _holds(candidates, "enfant_purge_holds")
+    for pk, reason in sorted(enfant_holds.items()):
+        report.kept_enfants.setdefault(reason, []).append(pk)
     departed = list(
-        Enfant.objects.filter(left_on__lt=cutoff)
+        candidates.exclude(pk__in=enfant_holds)
         .order_by("pk")
         .values_list("pk", "famille_id", "famille__commune_id", "left_on")
     )
@@ -149,5 +155,6 @@ def _summary(report: PurgeReport) -> str:
     return (
         f"cutoff {report.cutoff.isoformat()}, {len(report.enfants)} enfant(s), {len(report.familles)} famille(s), "
         f"kept {len(report.familles_kept_unpaid)} with unpaid invoices and "
-        f"{len(report.familles_kept_accounting)} with accounting records"
+        f"{len(report.familles_kept_accounting)} with accounting records, "
+        f"{sum(map(len, report.kept_enfants.values()))} billed child(ren) kept"
     )

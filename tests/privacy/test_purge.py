@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from marelle.audit.models import LogEntry
 from marelle.audit.services import log_action
-from marelle.billing.models import Facture
+from marelle.billing.models import Facture, FactureLine
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.messaging.models import Message
 from marelle.planning.models import Cell, CellChange, Demande, DemandeLine, Inscription
@@ -185,3 +185,20 @@ def test_justificatifs_files_are_deleted_after_commit(departed, django_capture_o
         purge_departed(today=TODAY, years=3, apply=True)
     assert not default_storage.exists(gone.document.name)
     assert default_storage.exists(kept.document.name)
+
+
+def test_a_billed_child_is_kept_with_the_family_as_accounting_records(departed):
+    """Invoice lines PROTECT the child they name: the purge keeps that child instead of
+    stopping on ProtectedError, and says so."""
+    old, old_child, *_ = departed
+    facture = FactureFactory(famille=old.famille, responsable=old)
+    FactureLine.objects.create(
+        facture=facture, enfant=old_child, label="Cantine", quantity=4, unit_price="3.20", amount="12.80"
+    )
+    out = io.StringIO()
+    call_command("purge_departed", "--apply", stdout=out)
+    assert "enfants partis gardés, facturés (comptabilité) : 1" in out.getvalue()
+    assert Enfant.objects.filter(pk=old_child.pk).exists()
+    assert Famille.objects.filter(pk=old.famille_id).exists()
+    report = purge_departed(today=TODAY, years=3, apply=False)
+    assert report.kept_enfants == {"accounting": [old_child.pk]} and report.enfants == []

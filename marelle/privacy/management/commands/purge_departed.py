@@ -35,6 +35,9 @@ class Command(BaseCommand):
                 f"  familles sans enfant gardées, factures ou paiements (comptabilité) : "
                 f"{len(report.familles_kept_accounting)}"
             )
+        for reason, enfants in sorted(report.kept_enfants.items()):
+            label = "facturés (comptabilité)" if reason == "accounting" else reason
+            self.stdout.write(f"  enfants partis gardés, {label} : {len(enfants)}")
         for reason, familles in sorted(report.kept.items()):
             if reason not in {"unpaid", "accounting"}:
                 self.stdout.write(f"  familles sans enfant gardées ({reason}) : {len(familles)}")
