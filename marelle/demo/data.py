@@ -16,6 +16,7 @@ from django.db import transaction
 
 from marelle.billing.models import Facture, Payment, allow_invoice_deletion
 from marelle.demo.billing import delete_demo_billing
+from marelle.demo.inbox import load_demo_inbox
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.messaging.models import Message
 from marelle.planning.models import DeadlineRule, Inscription, PlanningDefaults, Service
@@ -299,12 +300,15 @@ def load_demo(*, now: dt.datetime) -> DemoResult:
     )
     enrol(tom, services[stant], ["GARDERIE MATIN", "RESTAURATION"], girard_parent, years[stant])
 
+    agents = {}
     for slug, email in AGENTS.items():
         agent = Agent.objects.create(user=b.user(email, "Agent", communes[slug].name, is_staff=True))
         agent.communes.set([communes[slug]])
+        agents[slug] = agent
     b.user(ADMIN_EMAIL, "Admin", "Marelle", is_staff=True, is_superuser=True)
 
     _load_planning(now)
+    load_demo_inbox(now=now, commune=communes[chatte], parent=pays, agent=agents[chatte].user)
     return DemoResult(created=True, logins=logins())
 
 

@@ -62,3 +62,20 @@ def test_demo_logins_work(client, db):
     response = client.post("/portail/", {"username": "agent.chatte@example.org", "password": "marelle-demo"})
     assert response["Location"] == "/gestion/"
     assert get_user_model().objects.get(username="admin@example.org").is_superuser
+
+
+def test_demo_has_documents_and_a_family_question_waiting_for_the_commune(db, client):
+    from marelle.documents.models import PublishedDocument
+    from marelle.messaging.models import Message
+
+    call_command("load_demo")
+    chatte = Commune.objects.get(slug="chatte")
+    documents = PublishedDocument.objects.filter(commune=chatte)
+    assert set(documents.values_list("kind", flat=True)) == {"menu", "reglement", "tarifs"}
+    for document in documents:
+        with document.file.open("rb") as stored:
+            assert stored.read(5) == b"%PDF-"
+    question = Message.objects.get(famille__numero="381623867924", from_commune=False)
+    assert question.handled_at is None and question.thread_id is None
+    client.force_login(get_user_model().objects.get(username="agent.chatte@example.org"))
+    assert "Sortie scolaire du vendredi" in client.get("/gestion/messagerie/").content.decode()
