@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marelle.billing.services.payments import DESK_METHODS
 from marelle.billing.services.sepa import REJECT_REASONS
+from marelle.core.dates import parse_month
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -84,3 +85,20 @@ class SepaBatchForm(forms.Form):
 class RejectForm(forms.Form):
     reason = forms.ChoiceField(label=_("Motif du rejet"), choices=[("", "—"), *REJECT_REASONS.items()])
     rejected_on = forms.DateField(label=_("Rejeté le"), widget=DATE)
+
+
+class RunForm(forms.Form):
+    """Which régie and month to invoice ('2026-11')."""
+
+    regie = forms.ModelChoiceField(label=_("Régie"), queryset=None, empty_label=None)
+    month = forms.CharField(label=_("Mois"), max_length=20, widget=forms.TextInput(attrs={"type": "month"}))
+
+    def __init__(self, *args, regies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regie"].queryset = regies
+
+    def clean_month(self):
+        month = parse_month(self.cleaned_data["month"])
+        if month is None:
+            raise forms.ValidationError(_("Mois invalide : indiquez-le sous la forme AAAA-MM."))
+        return month.strftime("%Y-%m")
