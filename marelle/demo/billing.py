@@ -3,6 +3,11 @@ service, last month invoiced through the real service, ZTEST owing one unpaid in
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth.models import Permission
+
 from marelle.billing.models import (
     BilledCell,
     Facture,
@@ -16,7 +21,49 @@ from marelle.billing.models import (
     SepaMandat,
     ServiceBilling,
     Tarif,
+    TarifTranche,
 )
+
+# (service name, unit, price per QF bracket ≤ 400 / ≤ 800 / above or unknown)
+PRICES = {
+    "GARDERIE MATIN": (Tarif.Unit.HALF_HOUR, ("0.40", "0.60", "0.80")),
+    "GARDERIE MIDI": (Tarif.Unit.DAY, ("0.50", "0.80", "1.00")),
+    "RESTAURATION": (Tarif.Unit.MEAL, ("1.20", "3.20", "4.10")),
+    "GARDERIE SOIR": (Tarif.Unit.HALF_HOUR, ("0.40", "0.60", "0.80")),
+}
+
+
+def load_demo_billing(*, communes, services, school_start: dt.date, agents) -> None:
+    """A régie per demo commune owning its services, QF-bracket prices from the school
+    year's start, and the billing permission for the demo agents (so they can issue)."""
+    for slug, commune in communes.items():
+        regie = Regie.objects.create(
+            commune=commune,
+            name=f"Régie périscolaire de {commune.name}",
+            code="PERI",
+            invoice_prefix=f"{slug[:3].upper()}P",
+            invoice_text="Merci de régler avant l'échéance, en ligne, par prélèvement ou en mairie.",
+            address=f"Mairie de {commune.name}",
+            sepa_ics="FR12ZZZ123456",
+            sepa_creditor_name=f"Régie périscolaire de {commune.name}"[:70],
+            sepa_iban="FR7630001007941234567890185",
+            sepa_bic="BDFEFRPPCCT",
+        )
+        for name, service in services[slug].items():
+            unit, prices = PRICES[name]
+            ServiceBilling.objects.create(service=service, regie=regie)
+            tarif = Tarif.objects.create(
+                service=service,
+                valid_from=school_start,
+                unit=unit,
+                out_of_contract_price=Decimal(prices[-1]) * 2,
+                absence_billed_price=Decimal(prices[-1]),
+            )
+            for low, high, price in zip((0, 401, 801), (400, 800, None), prices, strict=True):
+                TarifTranche.objects.create(tarif=tarif, qf_min=low, qf_max=high, price=Decimal(price))
+    permission = Permission.objects.get(content_type__app_label="billing", codename="issue_invoices")
+    for agent in agents:
+        agent.user.user_permissions.add(permission)
 
 
 def delete_demo_billing(familles, communes) -> None:

@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from marelle.billing.models import Facture, Payment, allow_invoice_deletion
-from marelle.demo.billing import delete_demo_billing
+from marelle.demo.billing import delete_demo_billing, load_demo_billing
 from marelle.demo.inbox import load_demo_inbox
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.messaging.models import Message
@@ -307,6 +307,12 @@ def load_demo(*, now: dt.datetime) -> DemoResult:
         agents[slug] = agent
     b.user(ADMIN_EMAIL, "Admin", "Marelle", is_staff=True, is_superuser=True)
 
+    load_demo_billing(
+        communes={slug: communes[slug] for slug in SCHOOLS},
+        services=services,
+        school_start=SCHOOL_YEAR[1],
+        agents=agents.values(),
+    )
     _load_planning(now)
     load_demo_inbox(now=now, commune=communes[chatte], parent=pays, agent=agents[chatte].user)
     return DemoResult(created=True, logins=logins())

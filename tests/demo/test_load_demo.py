@@ -79,3 +79,22 @@ def test_demo_has_documents_and_a_family_question_waiting_for_the_commune(db, cl
     assert question.handled_at is None and question.thread_id is None
     client.force_login(get_user_model().objects.get(username="agent.chatte@example.org"))
     assert "Sortie scolaire du vendredi" in client.get("/gestion/messagerie/").content.decode()
+
+
+def test_demo_regies_price_every_service_and_the_agent_can_preview_and_issue(db, client):
+    from marelle.billing.models import Regie, ServiceBilling
+    from marelle.billing.services.runs import invoice_run_preview
+
+    call_command("load_demo")
+    for regie in Regie.objects.all():
+        preview = invoice_run_preview(regie=regie, month=dt.date(2026, 12, 1))
+        assert preview.missing_tarifs == []
+    assert (
+        ServiceBilling.objects.count()
+        == Service.objects.filter(etablissement__commune__slug__in=["chatte", "saint-antoine-labbaye"]).count()
+    )
+    chatte = Regie.objects.get(commune__slug="chatte")
+    preview = invoice_run_preview(regie=chatte, month=dt.date(2026, 12, 1))
+    assert any(d.famille.numero == "381623867924" and d.total > 0 for d in preview.invoices)
+    agent = get_user_model().objects.get(username="agent.chatte@example.org")
+    assert agent.has_perm("billing.issue_invoices")
