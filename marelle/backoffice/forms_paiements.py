@@ -102,3 +102,20 @@ class RunForm(forms.Form):
         if month is None:
             raise forms.ValidationError(_("Mois invalide : indiquez-le sous la forme AAAA-MM."))
         return month.strftime("%Y-%m")
+
+
+class FactureSearchForm(forms.Form):
+    q = forms.CharField(label=_("N° de facture, n° famille ou nom"), max_length=100, required=False)
+    unpaid = forms.BooleanField(label=_("Impayées seulement"), required=False)
+
+
+class CreditNoteForm(forms.Form):
+    reason = forms.CharField(label=_("Motif de l'avoir"), max_length=255)
+    amount = forms.DecimalField(
+        label=_("Montant (€)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("Vide : toute la facture."),
+    )

@@ -257,3 +257,28 @@ def price_preview(*, enfant, service, days: Iterable[dt.date]) -> PricePreview |
         for g in parts
     ]
     return PricePreview(groups=parts, total=total, text=f"{' + '.join(terms)} = {money(total)}")
+
+
+def invoices_for_agents(
+    factures: QuerySet[Facture], *, query: str = "", unpaid_only: bool = False
+) -> QuerySet[Facture]:
+    """The back office's invoice list (already scoped to the agent's communes): invoices and
+    credit notes with `paid`, `credited` and `remaining`, newest first; `query` matches the
+    invoice number, the family number or the payer's name; `unpaid_only` keeps what is due."""
+    factures = factures.select_related("famille", "responsable", "regie", "credit_of")
+    query = query.strip()
+    if query:
+        factures = factures.filter(
+            Q(number__icontains=query)
+            | Q(famille__numero__startswith=query)
+            | Q(responsable__nom__icontains=query)
+            | Q(responsable__prenom__icontains=query)
+        )
+    if unpaid_only:
+        return _open_invoices(factures).order_by("due_on", "number")
+    return with_amounts(factures).order_by("-issued_on", "-number")
+
+
+def open_total(factures: QuerySet[Facture]) -> Decimal:
+    """What the (scoped) invoices still owe in all."""
+    return sum(_open_invoices(factures).values_list("remaining", flat=True), ZERO)

@@ -5,6 +5,7 @@ billing permission."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -121,3 +122,47 @@ def test_another_communes_regie_run_and_invoice_are_a_404(agent_client, world):
     assert agent_client.get(reverse("backoffice:facturation_run", args=[run.pk])).status_code == 404
     assert agent_client.get(reverse("backoffice:facture_pdf", args=[facture.pk])).status_code == 404
     assert "Têche" not in agent_client.get(reverse("backoffice:facturation")).content.decode()
+
+
+def test_the_invoice_list_finds_unpaid_invoices_and_their_total(agent_client, world, regie, booked):
+    grant(world.agent.user)
+    agent_client.post(reverse("backoffice:facturation_issue", args=[regie.pk, "2026-10"]))
+    facture = Facture.objects.get()
+    page = agent_client.get(reverse("backoffice:factures"), {"unpaid": "on"}).content.decode()
+    assert facture.number in page and "Reste à encaisser sur vos communes : 32,00" in page
+    assert agent_client.get(reverse("backoffice:factures"), {"q": "nobody"}).content.decode().count(facture.number) == 0
+    assert (
+        facture.number in agent_client.get(reverse("backoffice:factures"), {"q": world.famille.numero}).content.decode()
+    )
+
+
+def test_a_credit_note_needs_a_reason_then_corrects_the_invoice(agent_client, world, regie, booked):
+    grant(world.agent.user)
+    agent_client.post(reverse("backoffice:facturation_issue", args=[regie.pk, "2026-10"]))
+    facture = Facture.objects.get()
+    url = reverse("backoffice:credit_note", args=[facture.pk])
+    response = agent_client.post(url, {"reason": "", "amount": ""})
+    assert response.status_code == 400 and Facture.objects.count() == 1
+    response = agent_client.post(url, {"reason": "Erreur", "amount": "99.00"})
+    assert response.status_code == 400 and Facture.objects.count() == 1
+    response = agent_client.post(url, {"reason": "Sortie scolaire", "amount": "6.40"})
+    assert response.status_code == 302
+    note = Facture.objects.get(credit_of=facture)
+    assert note.total == Decimal("6.40")
+    page = agent_client.get(reverse("backoffice:factures"), {"unpaid": "on"}).content.decode()
+    assert "Reste à encaisser sur vos communes : 25,60" in page
+
+
+def test_credit_notes_need_the_permission_and_stay_in_the_commune(agent_client, world, regie, booked):
+    from tests.billing.payments_setup import make_facture
+
+    theirs = make_facture(world.bob, make_regie(world.other_commune), "12.00")
+    grant(world.agent.user)
+    assert agent_client.get(reverse("backoffice:credit_note", args=[theirs.pk])).status_code == 404
+    assert theirs.number not in agent_client.get(reverse("backoffice:factures")).content.decode()
+    world.agent.user.user_permissions.clear()
+    mine = make_facture(world.alice, regie, "10.00")
+    agent_client.logout()
+    agent_client.force_login(world.agent.user)
+    assert agent_client.post(reverse("backoffice:credit_note", args=[mine.pk]), {"reason": "x"}).status_code == 403
+    assert not Facture.objects.filter(credit_of=mine).exists()

@@ -6,18 +6,22 @@ reading the preview, the runs and their invoices is open to the commune's agents
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marelle.backoffice.access import agent_view
-from marelle.backoffice.forms_paiements import RunForm
+from marelle.backoffice.forms_paiements import CreditNoteForm, FactureSearchForm, RunForm
 from marelle.backoffice.scoping import get_scoped_or_404, scoped
 from marelle.backoffice.views.common import now, today
 from marelle.backoffice.views.paiements import PERMISSION, _regies, _require_billing_permission
 from marelle.billing.formatting import month_label
 from marelle.billing.models import Facture, InvoiceRun, Regie
+from marelle.billing.selectors import invoices_for_agents, open_total
+from marelle.billing.services.credit_notes import credit_note_issue
 from marelle.billing.services.pdf import facture_pdf as stored_pdf
 from marelle.billing.services.runs import BillingError, invoice_run_issue, invoice_run_preview
 from marelle.core.dates import parse_month
@@ -109,3 +113,60 @@ def facture_pdf(request, pk: int):
     response["Content-Disposition"] = f'inline; filename="{facture.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Invoices: list, unpaid, credit notes --------------------------------------------------
+
+
+@agent_view
+def factures(request):
+    form = FactureSearchForm(request.GET or None)
+    query, unpaid_only = "", False
+    if form.is_valid():
+        query, unpaid_only = form.cleaned_data["q"], form.cleaned_data["unpaid"]
+    rows = invoices_for_agents(
+        scoped(Facture.objects, request.user, "famille__commune"), query=query, unpaid_only=unpaid_only
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "backoffice/billing/factures.html",
+        {
+            "form": form,
+            "page": page,
+            "params": params.urlencode(),
+            "unpaid_total": open_total(scoped(Facture.objects, request.user, "famille__commune")),
+            "can_credit": request.user.has_perm(PERMISSION),
+            "today": today(),
+        },
+    )
+
+
+@agent_view
+def credit_note(request, pk: int):
+    facture = get_scoped_or_404(
+        Facture.objects.select_related("famille", "responsable", "regie"), request.user, "famille__commune", pk=pk
+    )
+    _require_billing_permission(request)
+    form = CreditNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = credit_note_issue(
+                facture=facture,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                amount=form.cleaned_data["amount"],
+                now=now(),
+            )
+        except BillingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Avoir %(note)s émis sur la facture %(facture)s.") % {"note": note.number, "facture": facture.number},
+            )
+            return redirect(f"{reverse('backoffice:factures')}?q={facture.famille.numero}")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "backoffice/billing/credit_note.html", {"facture": facture, "form": form}, status=status)
