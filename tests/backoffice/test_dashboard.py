@@ -61,6 +61,10 @@ def test_unpaid_total_of_the_agents_communes_in_one_query(agent_client, world, d
     response = agent_client.get(reverse("backoffice:dashboard"))
     assert response.context["unpaid"] == unpaid
     assert "67,10 €" in response.content.decode()
+    # The card leads to the list of what is due, whose total is the same.
+    assert f'href="{reverse("backoffice:factures")}?unpaid=on"' in response.content.decode()
+    listing = agent_client.get(reverse("backoffice:factures"), {"unpaid": "on"}).content.decode()
+    assert "Reste à encaisser sur vos communes : 67,10" in listing
 
 
 def test_unpaid_total_is_zero_without_invoices(agent_client, world):
