@@ -65,6 +65,7 @@ urlpatterns = [
     path("facturation/regies/<int:pk>/<str:month>/emettre/", facturation.run_issue, name="facturation_issue"),
     path("facturation/runs/<int:pk>/", facturation.run_detail, name="facturation_run"),
     path("facturation/factures/", facturation.factures, name="factures"),
+    path("facturation/factures/relancer/", facturation.reminders, name="factures_relance"),
     path("facturation/factures/<int:pk>/pdf/", facturation.facture_pdf, name="facture_pdf"),
     path("facturation/factures/<int:pk>/avoir/", facturation.credit_note, name="credit_note"),
     path("facturation/paiements/", paiements.journal, name="paiements"),

@@ -135,6 +135,7 @@ TESTED_ELSEWHERE = {
     "facturation_issue": "tests/billing/test_runs_backoffice.py::test_another_communes_regie_run_and_invoice_are_a_404",
     "facturation_run": "tests/billing/test_runs_backoffice.py::test_another_communes_regie_run_and_invoice_are_a_404",
     "facture_pdf": "tests/billing/test_runs_backoffice.py::test_another_communes_regie_run_and_invoice_are_a_404",
+    "factures_relance": "tests/billing/test_runs_backoffice.py::test_reminders_go_once_to_overdue_payers_of_the_agents_communes",
     "credit_note": "tests/billing/test_runs_backoffice.py::test_credit_notes_need_the_permission_and_stay_in_the_commune",
     "paiement_lookup": "tests/billing/test_payments_backoffice.py::test_lookups_find_only_the_agents_families",
     "mandat_lookup": "tests/billing/test_payments_backoffice.py::test_lookups_find_only_the_agents_families",

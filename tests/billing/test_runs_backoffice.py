@@ -166,3 +166,25 @@ def test_credit_notes_need_the_permission_and_stay_in_the_commune(agent_client, 
     agent_client.force_login(world.agent.user)
     assert agent_client.post(reverse("backoffice:credit_note", args=[mine.pk]), {"reason": "x"}).status_code == 403
     assert not Facture.objects.filter(credit_of=mine).exists()
+
+
+def test_reminders_go_once_to_overdue_payers_of_the_agents_communes(agent_client, world, regie):
+    from marelle.messaging.models import Message
+    from tests.billing.payments_setup import make_facture
+
+    late = make_facture(world.alice, regie, "30.00", issued_on=dt.date(2026, 10, 1), due_on=dt.date(2026, 10, 31))
+    make_facture(world.alice, regie, "10.00", due_on=dt.date(2026, 11, 30))
+    theirs_regie = make_regie(world.other_commune)
+    make_facture(world.bob, theirs_regie, "12.00", issued_on=dt.date(2026, 9, 1), due_on=dt.date(2026, 10, 1))
+    url = reverse("backoffice:factures_relance")
+    assert agent_client.post(url).status_code == 403  # the billing permission
+    grant(world.agent.user)
+    assert "Relancer la facture échue" in agent_client.get(reverse("backoffice:factures")).content.decode()
+    page = agent_client.post(url, follow=True).content.decode()
+    assert "1 relance(s) envoyée(s)." in page
+    (notice,) = Message.objects.filter(kind="relance")
+    assert notice.famille_id == world.famille.pk and late.number in notice.subject and "30,00" in notice.body
+    # A second click the same week sends nothing twice.
+    assert "Aucune facture échue à relancer" in agent_client.post(url, follow=True).content.decode()
+    assert Message.objects.filter(kind="relance").count() == 1
+    assert not Message.objects.filter(famille=world.other_famille, kind="relance").exists()

@@ -23,6 +23,7 @@ from marelle.billing.models import Facture, InvoiceRun, Regie
 from marelle.billing.selectors import invoices_for_agents, open_total
 from marelle.billing.services.credit_notes import credit_note_issue
 from marelle.billing.services.pdf import facture_pdf as stored_pdf
+from marelle.billing.services.reminders import overdue, reminders_send
 from marelle.billing.services.runs import BillingError, invoice_run_issue, invoice_run_preview
 from marelle.core.dates import parse_month
 
@@ -140,6 +141,7 @@ def factures(request):
             "unpaid_total": open_total(scoped(Facture.objects, request.user, "famille__commune")),
             "can_credit": request.user.has_perm(PERMISSION),
             "today": today(),
+            "overdue": overdue(scoped(Facture.objects, request.user, "famille__commune"), today=today()).count(),
         },
     )
 
@@ -170,3 +172,19 @@ def credit_note(request, pk: int):
             return redirect(f"{reverse('backoffice:factures')}?q={facture.famille.numero}")
     status = 400 if request.method == "POST" else 200
     return render(request, "backoffice/billing/credit_note.html", {"facture": facture, "form": form}, status=status)
+
+
+@agent_view
+@require_POST
+def reminders(request):
+    _require_billing_permission(request)
+    sent = reminders_send(
+        factures=scoped(Facture.objects, request.user, "famille__commune"), today=today(), now=now(), actor=request.user
+    )
+    if sent:
+        messages.success(request, _("%(count)s relance(s) envoyée(s).") % {"count": sent})
+    else:
+        messages.info(
+            request, _("Aucune facture échue à relancer (chacune est relancée au plus une fois par semaine).")
+        )
+    return redirect(f"{reverse('backoffice:factures')}?unpaid=on")
