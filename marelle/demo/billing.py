@@ -81,3 +81,57 @@ def delete_demo_billing(familles, communes) -> None:
     ServiceBilling.objects.filter(regie__commune__in=communes).delete()
     Tarif.objects.filter(service__etablissement__commune__in=communes).delete()
     Regie.objects.filter(commune__in=communes).delete()
+
+
+def load_demo_last_month(*, now: dt.datetime, commune, mandate_payer) -> None:
+    """Last month attended and invoiced through the real run (so the ZTEST family owes an
+    unpaid invoice it can pay at the stand-in bank), and a family under SEPA mandate."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from marelle.billing.services.runs import invoice_run_issue
+    from marelle.billing.services.sepa import mandat_create
+    from marelle.planning.models import Cell, CellState, Inscription
+    from marelle.territory.models import Closure
+
+    today = timezone.localdate(now)
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    month_end = today.replace(day=1) - dt.timedelta(days=1)
+    closures = list(
+        Closure.objects.filter(commune=commune, start_date__lte=month_end, end_date__gte=month).values_list(
+            "start_date", "end_date"
+        )
+    )
+    cells = []
+    inscriptions = Inscription.objects.filter(
+        Q(service__etablissement__commune=commune), start_date__lte=month_end, end_date__gte=month
+    ).select_related("service")
+    for inscription in inscriptions:
+        service = inscription.service
+        if service.tracks_times:
+            continue  # billed by the half-hour from attendance times: left to the pointage
+        day = month
+        while day <= month_end:
+            open_day = str(day.weekday()) in service.weekdays and not any(a <= day <= b for a, b in closures)
+            if open_day and inscription.start_date <= day <= inscription.end_date:
+                cells.append(
+                    Cell(
+                        enfant_id=inscription.enfant_id,
+                        service=service,
+                        date=day,
+                        state=CellState.PRESENT,
+                        state_since=now,
+                    )
+                )
+            day += dt.timedelta(days=1)
+    Cell.objects.bulk_create(cells, ignore_conflicts=True)
+    regie = Regie.objects.get(commune=commune)
+    invoice_run_issue(regie=regie, month=month, actor=None, now=now)
+    mandat_create(
+        responsable=mandate_payer,
+        iban="FR7630006000011234567890189",
+        signed_on=month,
+        actor=None,
+        now=now,
+        regie=regie,
+    )

@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from marelle.billing.models import Facture, Payment, allow_invoice_deletion
-from marelle.demo.billing import delete_demo_billing, load_demo_billing
+from marelle.demo.billing import delete_demo_billing, load_demo_billing, load_demo_last_month
 from marelle.demo.inbox import load_demo_inbox
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.messaging.models import Message
@@ -314,6 +314,7 @@ def load_demo(*, now: dt.datetime) -> DemoResult:
         agents=agents.values(),
     )
     _load_planning(now)
+    load_demo_last_month(now=now, commune=communes[chatte], mandate_payer=julien)
     load_demo_inbox(now=now, commune=communes[chatte], parent=pays, agent=agents[chatte].user)
     return DemoResult(created=True, logins=logins())
 

@@ -98,3 +98,19 @@ def test_demo_regies_price_every_service_and_the_agent_can_preview_and_issue(db,
     assert any(d.famille.numero == "381623867924" and d.total > 0 for d in preview.invoices)
     agent = get_user_model().objects.get(username="agent.chatte@example.org")
     assert agent.has_perm("billing.issue_invoices")
+
+
+def test_demo_last_month_is_invoiced_and_ztest_owes_an_invoice_payable_online(db):
+    import time_machine
+
+    from marelle.billing.models import Facture, InvoiceRun, SepaMandat
+    from marelle.billing.selectors import unpaid_invoices
+
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        call_command("load_demo")
+    run = InvoiceRun.objects.get(regie__commune__slug="chatte", month=dt.date(2026, 11, 1))
+    assert run.invoice_count >= 2 and Facture.objects.filter(run=run).count() == run.invoice_count
+    ztest = Famille.objects.get(numero="381623867924")
+    (owed,) = unpaid_invoices(ztest)
+    assert owed.remaining > 0 and owed.pdf
+    assert SepaMandat.objects.filter(responsable__famille__numero="381600000102").exists()
