@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
+    "agent.otp_enrolled": _("Double authentification activée"),
     "daytype.created": _("Type de jour créé : %(code)s — %(label)s"),
     "calendar.public_holidays_imported": _(
         "Jours fériés importés (%(year)s) : %(created)s période(s) créée(s), %(updated)s mise(s) à jour"

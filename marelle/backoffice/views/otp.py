@@ -15,8 +15,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from marelle.backoffice.access import agent_view
+from marelle.territory.otp import candidate_device, otp_device_confirm
 
-DEVICE_NAME = "Marelle"
+SESSION_KEY = "marelle_otp_candidate_key"
 
 
 def _qr_svg(url: str) -> str:
@@ -27,22 +28,21 @@ def _qr_svg(url: str) -> str:
 @agent_view(animateur=True, otp=False)
 @require_http_methods(["GET", "POST"])
 def enrol(request):
-    """Enrol an authenticator app. Once a device is confirmed, changing it needs a verified session."""
+    """Enrol an authenticator app. Once a device is confirmed, changing it needs a verified
+    session. The candidate key stays in the session until a valid code confirms it."""
     from marelle.backoffice.forms import OtpTokenForm
 
     confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     if confirmed and not request.user.is_verified():
         return redirect("backoffice:otp_verify")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name=DEVICE_NAME, confirmed=False)
+    device, key = candidate_device(request.user, request.session.get(SESSION_KEY))
+    request.session[SESSION_KEY] = key
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+        confirmed_device = otp_device_confirm(user=request.user, key=key, token=form.cleaned_data["token"])
+        if confirmed_device is not None:
+            request.session.pop(SESSION_KEY, None)
+            otp_login(request, confirmed_device)
             messages.success(request, _("Double authentification activée."))
             return redirect("backoffice:dashboard")
         form.add_error("token", _("Code incorrect. Vérifiez l'heure de votre téléphone et réessayez."))
