@@ -143,7 +143,8 @@ AUTHENTICATION_BACKENDS = [
     "marelle.families.auth.IdentifiantBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # argon2id at OWASP's minimum (marelle/core/hashers.py); older argon2 hashes are upgraded at login.
+    "marelle.core.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
