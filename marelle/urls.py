@@ -1,11 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 admin.site.site_header = "Marelle — administration"
 admin.site.site_title = "Marelle"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says: send them to the SVG icon.
+    path("favicon.ico", RedirectView.as_view(url=static_url("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("gestion/", include("marelle.backoffice.urls")),

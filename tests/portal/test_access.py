@@ -126,6 +126,7 @@ PARENT_OBJECT_URLS = {
 
 # URLs whose refusals are tested by a dedicated test (a path::name that must exist).
 TESTED_ELSEWHERE = {
+    "<unnamed favicon.ico>": "tests/portal/test_favicon.py::test_favicon_ico_leads_to_the_svg_icon",
     "portal:facture_pdf": "tests/billing/test_portal_account.py::test_another_familys_invoice_pdf_is_a_404",
     "portal:payer": "tests/billing/test_payments_online.py::test_another_familys_invoice_cannot_be_paid",
     "portal:paiement_retour": "tests/billing/test_payments_online.py::test_another_familys_payment_return_page_is_a_404",
