@@ -11,7 +11,12 @@ from tests.portal_planning.conftest import NOW
 @pytest.mark.django_db
 def test_demo_planning_shows_the_states_and_both_modes_and_is_idempotent():
     load_demo(now=NOW)
-    cells = Cell.objects.filter(enfant__famille__numero="381623867924", enfant__prenom="COMMUNE")
+    # From today on: the month before is the demo's invoiced, attended month (demo/billing.py).
+    cells = Cell.objects.filter(
+        enfant__famille__numero="381623867924", enfant__prenom="COMMUNE", date__gte=NOW.date().replace(day=1)
+    )
+    past = Cell.objects.filter(enfant__famille__numero="381623867924", date__lt=NOW.date().replace(day=1))
+    assert set(past.values_list("state", flat=True)) == {CellState.PRESENT}
     states = Counter(cells.values_list("state", flat=True))
     assert states[CellState.BOOKED] > 10  # the restaurant's regular days, and the garderie
     assert states[CellState.PENDING] == 1
