@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from marelle.core.dates import day_format
 from marelle.families.models import Enfant, Famille
 from marelle.messaging.models import Broadcast
 from marelle.planning.models import OCCUPYING_STATES, Cell, Inscription, Service
@@ -69,6 +69,6 @@ def resolve(
             .values_list("enfant__famille_id", flat=True)
             .distinct()
         )
-        label = _("Familles ayant une réservation le %(day)s") % {"day": date_format(day, "l j F Y")}
+        label = _("Familles ayant une réservation le %(day)s") % {"day": day_format(day, "l j F Y")}
         return Recipients(audience, label, list(ids))
     return Recipients(audience, "", [])

@@ -1,4 +1,4 @@
-"""Dates and months read from requests, within a sane range.
+"""Dates and months read from requests, within a sane range; long dates as French writes them.
 
 Python's dates go from year 1 to 9999, but a planning computed around either end overflows
 (OverflowError) or walks millennia of holidays; nothing in Marelle happens outside these years.
@@ -7,6 +7,10 @@ Python's dates go from year 1 to 9999, but a planning computed around either end
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -36,3 +40,18 @@ def parse_date(value: str | None) -> dt.date | None:
     except ValueError:
         return None
     return day if in_range(day) else None
+
+
+_FRENCH_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+_FIRST_OF_MONTH = re.compile(rf"(?<!\d)1 (?=(?:{_FRENCH_MONTHS})\b)")
+
+
+def day_format(value, fmt: str = "l j F Y") -> str:
+    """`date_format` in the current language, with French's "1er" for the first of the month
+    ("mardi 1er décembre 2026"; English stays "Tuesday 1 December 2026")."""
+    if not value:
+        return ""
+    text = date_format(value, fmt)
+    if get_language().startswith("fr"):
+        text = _FIRST_OF_MONTH.sub("1er ", text)
+    return text

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from marelle.core.dates import day_format
 
 PARIS = ZoneInfo("Europe/Paris")
 ONE_MINUTE = dt.timedelta(minutes=1)
@@ -141,7 +142,7 @@ def is_in_time(now: dt.datetime, cutoff: dt.datetime) -> bool:
 def format_cutoff(cutoff: dt.datetime) -> str:
     """'samedi 5 décembre à 23:59' (local time)."""
     local = cutoff.astimezone(PARIS)
-    return _("%(day)s à %(time)s") % {"day": date_format(local.date(), "l j F"), "time": local.strftime("%H:%M")}
+    return _("%(day)s à %(time)s") % {"day": day_format(local.date(), "l j F"), "time": local.strftime("%H:%M")}
 
 
 def describe_rule(rule: RuleLike) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from marelle.core.dates import day_format
 from marelle.messaging.kinds import Kind
 from marelle.messaging.services import Notice, notify_many
 
@@ -45,7 +45,7 @@ def notify_demandes_decided(demandes: Iterable, *, accepted: bool, comment: str)
             _("Votre demande de %(kind)s du %(day)s a été %(verb)s.%(comment)s")
             % {
                 "kind": d.get_kind_display(),
-                "day": date_format(d.created_at.date(), "l j F Y"),
+                "day": day_format(d.created_at.date(), "l j F Y"),
                 "verb": verb,
                 "comment": "",
             }

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import pgettext_lazy
 
-from marelle.core.dates import MAX_YEAR, MIN_YEAR
+from marelle.core.dates import MAX_YEAR, MIN_YEAR, day_format
 from marelle.families.models import Enfant
 from marelle.planning import deadlines
 from marelle.planning.context import ChildContext, ClosureInfo, load_child_context
@@ -88,7 +88,7 @@ def grid_day(day: dt.date, today: dt.date) -> GridDay:
     return GridDay(
         date=day,
         label=f"{DAY_ABBR[day.weekday()]} {day.day:02d}",
-        long_label=date_format(day, "l j F Y"),
+        long_label=day_format(day, "l j F Y"),
         is_weekend=day.weekday() >= 5,
         is_today=day == today,
     )

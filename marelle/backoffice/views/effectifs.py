@@ -8,13 +8,13 @@ import io
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from marelle.backoffice.access import agent_view
 from marelle.backoffice.forms import EffectifsForm
 from marelle.backoffice.scoping import agent_commune_ids, get_scoped_or_404, scoped
 from marelle.backoffice.views.common import parse_day, today
+from marelle.core.dates import day_format
 from marelle.planning.headcounts import Headcounts, expected_children, headcounts
 from marelle.planning.models import Service
 
@@ -153,7 +153,7 @@ def children_list(request, service_pk: int, day: str):
         {
             "service": service,
             "day": day,
-            "day_label": date_format(day, "l j F Y"),
+            "day_label": day_format(day, "l j F Y"),
             "children": expected_children(service=service, day=day),
         },
     )

@@ -22,10 +22,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from marelle.audit.services import log_action
+from marelle.core.dates import day_format
 from marelle.planning import locking
 from marelle.planning.context import load_closures
 from marelle.planning.models import (
@@ -300,10 +300,10 @@ def _notify_restored(by_famille: dict[int, set[str]], closure: Closure) -> None:
     if not by_famille:
         return
     period = (
-        date_format(closure.start_date, "l j F Y")
+        day_format(closure.start_date, "l j F Y")
         if closure.start_date == closure.end_date
         else _("du %(start)s au %(end)s")
-        % {"start": date_format(closure.start_date, "l j F Y"), "end": date_format(closure.end_date, "l j F Y")}
+        % {"start": day_format(closure.start_date, "l j F Y"), "end": day_format(closure.end_date, "l j F Y")}
     )
     notify_familles_on_commit(
         {

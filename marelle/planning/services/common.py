@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from marelle.core.dates import day_format
 from marelle.families.models import Enfant
 from marelle.messaging.kinds import Kind
 from marelle.planning import locking
@@ -46,7 +46,7 @@ class Outcome:
 
 
 def _day_label(day: dt.date) -> str:
-    return date_format(day, "l j F Y")
+    return day_format(day, "l j F Y")
 
 
 # --------------------------------------------------------------------------- primitives

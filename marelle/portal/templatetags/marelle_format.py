@@ -6,8 +6,9 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils import formats
 from django.utils.translation import get_language
+
+from marelle.core.dates import day_format
 
 register = template.Library()
 
@@ -33,4 +34,10 @@ def long_date(value: dt.date | None) -> str:
     """ "dimanche 29 novembre 2026" (the guide's "Solde au lundi 3 novembre 2014")."""
     if not value:
         return ""
-    return formats.date_format(value, "l j F Y")
+    return day_format(value, "l j F Y")
+
+
+@register.filter
+def day(value, fmt: str = "l j F Y") -> str:
+    """Like |date, with French's "1er" for the first of the month."""
+    return day_format(value, fmt)
