@@ -282,3 +282,34 @@ def invoices_for_agents(
 def open_total(factures: QuerySet[Facture]) -> Decimal:
     """What the (scoped) invoices still owe in all."""
     return sum(_open_invoices(factures).values_list("remaining", flat=True), ZERO)
+
+
+@dataclass(frozen=True)
+class BookingPrice:
+    parts: list[tuple[str, PricePreview]]  # (service name, its preview)
+    total: Decimal
+
+    @property
+    def text(self) -> str:
+        """ "RESTAURATION : 12 jours × 3,20 € = 38,40 €" (one per service, then the total)."""
+        from django.utils.translation import gettext as _
+
+        from marelle.billing.formatting import money
+
+        text = " ; ".join(f"{name} : {preview.text}" for name, preview in self.parts)
+        if len(self.parts) > 1:
+            text += " — " + _("total %(total)s") % {"total": money(self.total)}
+        return text
+
+
+def booking_price(*, enfant, days_by_service: dict) -> BookingPrice | None:
+    """What booking these days costs, service by service ({Service: [dates]}), by the
+    invoices' rules; None when none of the services has a price for its days."""
+    parts = []
+    for service in sorted(days_by_service, key=lambda s: (s.position, s.pk)):
+        preview = price_preview(enfant=enfant, service=service, days=days_by_service[service])
+        if preview is not None:
+            parts.append((service.name, preview))
+    if not parts:
+        return None
+    return BookingPrice(parts=parts, total=sum((p.total for _name, p in parts), Decimal(0)))

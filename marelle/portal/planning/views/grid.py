@@ -27,6 +27,7 @@ from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.planning.cells import cell_html, row_html
 from marelle.portal.planning.forms import (
     CellActionForm,
+    CellPriceForm,
     PlanningFilterForm,
     new_submission_key,
     parse_cell_key,
@@ -56,6 +57,8 @@ def js_texts() -> dict[str, str]:
         "count_0": _("Aucun jour sélectionné."),
         "count_1": _("1 jour sélectionné."),
         "count_n": _("{n} jours sélectionnés."),
+        "price": _("Prix si tout est réservé : {text}"),
+        "price_one": _("Prix : {text}"),
     }
 
 
@@ -113,6 +116,37 @@ class PlanningView(ResponsableRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
+def bookable_price(enfant, items) -> str:
+    """The price of booking those of `items` (cells_for's) that can be booked; "" if none has a price."""
+    from marelle.billing.selectors import booking_price
+    from marelle.planning.models import Service
+
+    days: dict[int, list[dt.date]] = {}
+    for item in items:
+        if Action.BOOK in item.cell.actions:
+            days.setdefault(item.cell.service_id, []).append(item.cell.date)
+    if not days:
+        return ""
+    services = Service.objects.filter(pk__in=days)
+    price = booking_price(enfant=enfant, days_by_service={s: days[s.pk] for s in services})
+    return price.text if price else ""
+
+
+class PlanningPriceView(ResponsableRequiredMixin, View):
+    """GET cells=… → {"text": "RESTAURATION : 12 jours × 3,20 € = 38,40 €"}: what booking the
+    bookable ones among them would cost, shown by planning.js before the parent confirms."""
+
+    def get(self, request, pk: int):
+        enfant = enfant_for_planning(request.user, pk)
+        if not request.GET.getlist("cells"):
+            return JsonResponse({"text": ""})  # nothing selected, nothing to price
+        form = CellPriceForm(request.GET)
+        if not form.is_valid():
+            return JsonResponse({"text": "", "error": form.first_error()}, status=400)
+        items = cells_for(enfant, form.cleaned_data["cells"], now=timezone.now())
+        return JsonResponse({"text": bookable_price(enfant, items)})
+
+
 class PlanningCellView(ResponsableRequiredMixin, View):
     """Without JavaScript, a cell's button leads here: the cell and the actions it allows."""
 
@@ -135,6 +169,7 @@ class PlanningCellView(ResponsableRequiredMixin, View):
             self.template_name,
             {
                 "cell": item.cell,
+                "price": bookable_price(enfant, [item]),
                 "look": cell_look(item.cell),
                 "day": item.day,
                 "service_name": item.service_name,
