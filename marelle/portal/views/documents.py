@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -28,8 +27,17 @@ from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.forms_documents import FamilyDocumentForm
 
 
+def size_label(size: int) -> str:
+    """ "5 Mo", as the rest of the portal writes it (filesizeformat says "5,0 Mio")."""
+    megabytes = size / (1024 * 1024)
+    if megabytes >= 1:
+        number = f"{megabytes:.1f}".removesuffix(".0").replace(".", ",")
+        return _("%(n)s Mo") % {"n": number}
+    return _("%(n)s Ko") % {"n": max(1, round(size / 1024))}
+
+
 def _form(data=None, files=None) -> FamilyDocumentForm:
-    return FamilyDocumentForm(data, files, max_size_label=filesizeformat(max_document_bytes()))
+    return FamilyDocumentForm(data, files, max_size_label=size_label(max_document_bytes()))
 
 
 class InfosView(ResponsableRequiredMixin, View):
