@@ -4,12 +4,23 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the SVG icon. Its
+    URL is looked up per request: at import, with hashed names (STATIC_MANIFEST=1), it would
+    need collectstatic's manifest before any management command (even `check`) could run."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static_url("favicon.svg")
+
+
 admin.site.site_header = "Marelle — administration"
 admin.site.site_title = "Marelle"
 
 urlpatterns = [
-    # Browsers ask for /favicon.ico whatever the page says: send them to the SVG icon.
-    path("favicon.ico", RedirectView.as_view(url=static_url("favicon.svg"), permanent=True)),
+    path("favicon.ico", FaviconView.as_view()),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("gestion/", include("marelle.backoffice.urls")),

@@ -11,6 +11,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from marelle.core.forms import BoundedDateField
+from marelle.core.text import cap_field
 from marelle.families import services as family_services
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.planning.models import FREE, WEEKDAY_LABELS, CellState, Demande, Inscription, Service
@@ -358,6 +359,8 @@ class EnfantEditForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, limit in family_services.TEXT_LIMITS.items():
+            cap_field(self.fields[name], limit)
         # Only the family's commune's schools.
         self.fields["etablissement"].queryset = Etablissement.objects.filter(
             commune_id=self.instance.famille.commune_id

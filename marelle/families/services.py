@@ -28,6 +28,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from marelle.audit.services import log_action
+from marelle.core.text import NOTE_MAX_CHARS, check_lengths
 from marelle.families.models import Enfant, Famille, Responsable
 
 FAMILLE_FIELDS = (
@@ -46,6 +47,8 @@ FAMILLE_FIELDS = (
     "mandate_signed_on",
 )
 RESPONSABLE_FIELDS = ("civilite", "nom", "prenom", "email", "phone", "notify_by_email")
+# The TextFields' caps (no database limit); CharFields are held to their max_length.
+TEXT_LIMITS = {"allergies": NOTE_MAX_CHARS, "authorized_pickup": NOTE_MAX_CHARS}
 # What a parent changes on their own account page.
 CONTACT_FIELDS = ("email", "phone", "notify_by_email")
 ENFANT_FIELDS = (
@@ -139,6 +142,8 @@ def _update_audited(
     unknown = set(values) - set(fields)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
+    limits = {name: TEXT_LIMITS.get(name) or model._meta.get_field(name).max_length for name in values}
+    check_lengths(values, {name: limit for name, limit in limits.items() if limit})
     with transaction.atomic():
         locked = model.objects.select_for_update(of=("self",)).get(pk=obj.pk)
         if version is not None and version != version_of(locked, fields):

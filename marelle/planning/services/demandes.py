@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from marelle.core.dates import in_range
+from marelle.core.text import COMMENT_MAX_CHARS, too_long_message
 from marelle.families.models import Enfant
 from marelle.planning import locking
 from marelle.planning.context import ENFANT_RELATED, ChildContext, load_child_context
@@ -128,6 +129,8 @@ def demande_submit(
     if not cells:
         raise PlanningError(_("Choisissez au moins un jour."), code="empty")
     check_cells_bounds(cells)
+    if len(comment) > COMMENT_MAX_CHARS:
+        raise PlanningError(too_long_message(COMMENT_MAX_CHARS, len(comment)), code="comment")
     if action == Action.ABSENCE and reason not in AbsenceReason.values:
         raise PlanningError(_("Choisissez le motif de l'absence."), code="reason")
     if action != Action.ABSENCE:
