@@ -127,7 +127,10 @@ def _next_run_number() -> int:
 
 
 @transaction.atomic
-def generate_volume(*, families: int, seed: int = 0, now: dt.datetime | None = None) -> VolumeStats:
+def generate_volume(
+    *, families: int, seed: int = 0, now: dt.datetime | None = None, commune_count: int | None = None
+) -> VolumeStats:
+    """`families` spread over `commune_count` communes (default: one per 400 families, at least two)."""
     started = time.perf_counter()
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -142,7 +145,7 @@ def generate_volume(*, families: int, seed: int = 0, now: dt.datetime | None = N
         tick = time.perf_counter()
 
     territory = Territory.objects.create(name=f"Territoire de volume {run}", slug=f"volume-{run}")
-    n_communes = max(2, -(-families // FAMILIES_PER_COMMUNE))
+    n_communes = commune_count or max(2, -(-families // FAMILIES_PER_COMMUNE))
     communes = Commune.objects.bulk_create(
         Commune(territory=territory, name=f"Commune {run}-{i + 1}", slug=f"volume-{run}-{i + 1}", position=i)
         for i in range(n_communes)
