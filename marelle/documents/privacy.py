@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from marelle.documents.models import FamilyDocument
 from marelle.documents.storage import private_storage
@@ -15,9 +16,12 @@ logger = logging.getLogger(__name__)
 
 
 def export_tables(famille: Famille, *, responsable: Responsable | None = None) -> dict[str, tuple]:
+    documents = FamilyDocument.objects.filter(famille=famille)
+    if responsable is not None:  # a separated parent: not what the other responsable sent
+        documents = documents.filter(Q(responsable=responsable) | Q(responsable__isnull=True))
     return {
         "documents": (
-            FamilyDocument.objects.filter(famille=famille).order_by("uploaded_at", "id"),
+            documents.order_by("uploaded_at", "id"),
             ("id", "kind", "file", "extension", "original_name", "comment", "uploaded_at", "status", "refusal_reason"),
             {"kind": FamilyDocument.Kind, "status": FamilyDocument.Status},
         ),
