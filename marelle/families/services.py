@@ -44,6 +44,7 @@ FAMILLE_FIELDS = (
     "bic",
     "mandate_reference",
     "mandate_signed_on",
+    "shared_access",
 )
 RESPONSABLE_FIELDS = ("civilite", "nom", "prenom", "email", "phone", "notify_by_email")
 # What a parent changes on their own account page.
@@ -245,7 +246,8 @@ def famille_update(
     version: str | None = None,
     today: dt.date | None = None,
 ) -> list[FieldChange]:
-    """Contact details, quotient familial and SEPA mandate. A change to the QF or the
+    """Contact details, quotient familial, SEPA mandate and whether the responsables share
+    access (off for separated parents: families/access.py). A change to the QF or the
     mandate is refused whole (ValidationError) if the result breaks a rule of `famille_check`."""
     today = today or timezone.localdate()
     values = dict(values)
