@@ -6,9 +6,9 @@ import logging
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 
 from marelle.documents.models import FamilyDocument
+from marelle.documents.selectors import family_documents
 from marelle.documents.storage import private_storage
 from marelle.families.models import Famille, Responsable
 
@@ -16,12 +16,10 @@ logger = logging.getLogger(__name__)
 
 
 def export_tables(famille: Famille, *, responsable: Responsable | None = None) -> dict[str, tuple]:
-    documents = FamilyDocument.objects.filter(famille=famille)
-    if responsable is not None:  # a separated parent: not what the other responsable sent
-        documents = documents.filter(Q(responsable=responsable) | Q(responsable__isnull=True))
     return {
         "documents": (
-            documents.order_by("uploaded_at", "id"),
+            # A separated parent's: not what the other responsable sent.
+            family_documents(famille, responsable).order_by("uploaded_at", "id"),
             ("id", "kind", "file", "extension", "original_name", "comment", "uploaded_at", "status", "refusal_reason"),
             {"kind": FamilyDocument.Kind, "status": FamilyDocument.Status},
         ),

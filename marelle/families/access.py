@@ -45,9 +45,10 @@ def contact_visible(viewer: Responsable, other: Responsable) -> bool:
     return viewer.pk == other.pk or (other.famille_id == viewer.famille_id and not kept_apart(viewer.famille))
 
 
-def export_scope(responsable: Responsable | None) -> Responsable | None:
-    """The responsable an export is limited to: the one who asked, when the family keeps its
-    responsables apart; None (the whole family) otherwise, or when an agent exports."""
+def records_scope(responsable: Responsable | None) -> Responsable | None:
+    """The responsable whose own records (documents, export) a parent's read is limited to:
+    the one who asks, when the family keeps its responsables apart; None (the whole family)
+    otherwise, or when an agent reads."""
     if responsable is not None and kept_apart(responsable.famille):
         return responsable
     return None

@@ -3,7 +3,7 @@ an export is limited to. A family with one responsable, or sharing access, is un
 
 from __future__ import annotations
 
-from marelle.families.access import acting_responsable, contact_visible, export_scope, responsable_may_act
+from marelle.families.access import acting_responsable, contact_visible, records_scope, responsable_may_act
 from marelle.planning.models import Inscription
 from tests import factories as f
 
@@ -37,20 +37,20 @@ def test_a_single_responsable_acts_on_everything_even_kept_apart(world, cantine)
     world.famille.shared_access = False
     world.famille.save()
     assert responsable_may_act(world.alice, Inscription.objects.select_related("responsable").get(service=cantine))
-    assert export_scope(world.alice) == world.alice
+    assert records_scope(world.alice) == world.alice
 
 
 def test_separated_parents_see_their_own_contact_and_export_only_their_own(separated):
     assert contact_visible(separated.julien, separated.julien)
     assert not contact_visible(separated.julien, separated.sophie)
-    assert export_scope(separated.julien) == separated.julien
-    assert export_scope(None) is None  # an agent's or a command's export: the whole family
+    assert records_scope(separated.julien) == separated.julien
+    assert records_scope(None) is None  # an agent's or a command's export: the whole family
 
 
 def test_a_household_sees_each_other_s_contact_and_exports_all(shared, world):
     assert contact_visible(shared.julien, shared.sophie)
     assert not contact_visible(shared.julien, world.bob)
-    assert export_scope(shared.julien) is None
+    assert records_scope(shared.julien) is None
 
 
 def test_the_acting_responsable_of_a_user(world, separated):
