@@ -299,7 +299,10 @@ class FamilleEditForm(VersionedForm):
             "mandate_signed_on": DATE_WIDGET,
             "iban": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         }
-        labels = {"direct_debit": _("Prélèvement automatique (mandat SEPA)")}
+        labels = {
+            "direct_debit": _("Prélèvement automatique (mandat SEPA)"),
+            "shared_access": _("Les responsables agissent tous sur tous les services de la famille"),
+        }
         help_texts = {
             "iban": _("Espaces acceptés, par exemple FR76 3000 6000 0112 3456 7890 189."),
             "bic": _("Laissé vide, il est déduit de l'IBAN quand c'est possible."),

@@ -64,19 +64,23 @@ def _open_invoices(queryset: QuerySet[Facture]) -> QuerySet[Facture]:
     return with_amounts(queryset.filter(kind=INVOICE, status=Facture.Status.ISSUED)).filter(remaining__gt=0)
 
 
+def payments_of(responsable) -> Q:
+    """A responsable's payments: theirs, and one recorded without its payer counts for the
+    payer of its invoice, or for the family (separated parents each see what is theirs)."""
+    return (
+        Q(responsable=responsable)
+        | Q(responsable__isnull=True, facture__responsable=responsable)
+        | Q(responsable__isnull=True, facture__isnull=True)
+    )
+
+
 def _scoped(famille: Famille, responsable):
-    """A family's invoices and confirmed payments; a responsable's own when given (separated
-    parents each see what is addressed to them; a payment recorded without its payer counts
-    for the payer of its invoice, or for the family)."""
+    """A family's invoices and confirmed payments; a responsable's own when given."""
     factures = Facture.objects.filter(famille=famille).exclude(status=Facture.Status.CANCELLED)
     payments = Payment.objects.filter(famille=famille, status=CONFIRMED)
     if responsable is not None:
         factures = factures.filter(responsable=responsable)
-        payments = payments.filter(
-            Q(responsable=responsable)
-            | Q(responsable__isnull=True, facture__responsable=responsable)
-            | Q(responsable__isnull=True, facture__isnull=True)
-        )
+        payments = payments.filter(payments_of(responsable))
     return factures, payments
 
 

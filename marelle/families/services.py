@@ -45,6 +45,7 @@ FAMILLE_FIELDS = (
     "bic",
     "mandate_reference",
     "mandate_signed_on",
+    "shared_access",
 )
 RESPONSABLE_FIELDS = ("civilite", "nom", "prenom", "email", "phone", "notify_by_email")
 # The TextFields' caps (no database limit); CharFields are held to their max_length.
@@ -250,7 +251,8 @@ def famille_update(
     version: str | None = None,
     today: dt.date | None = None,
 ) -> list[FieldChange]:
-    """Contact details, quotient familial and SEPA mandate. A change to the QF or the
+    """Contact details, quotient familial, SEPA mandate and whether the responsables share
+    access (off for separated parents: families/access.py). A change to the QF or the
     mandate is refused whole (ValidationError) if the result breaks a rule of `famille_check`."""
     today = today or timezone.localdate()
     values = dict(values)

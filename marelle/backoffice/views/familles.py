@@ -246,4 +246,5 @@ FAMILLE_SECTIONS = [
     (_lazy("Coordonnées"), ["address", "postal_code", "city", "phone", "email"]),
     (_lazy("Quotient familial"), ["quotient_familial", "qf_valid_from", "qf_valid_until"]),
     (_lazy("Prélèvement (mandat SEPA)"), ["direct_debit", "iban", "bic", "mandate_reference", "mandate_signed_on"]),
+    (_lazy("Accès des responsables"), ["shared_access"]),
 ]

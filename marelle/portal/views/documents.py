@@ -22,6 +22,7 @@ from marelle.documents.selectors import (
 )
 from marelle.documents.services import family_document_upload
 from marelle.documents.validators import max_document_bytes
+from marelle.families.access import records_scope
 from marelle.families.selectors import famille_for, responsable_for
 from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.forms_documents import FamilyDocumentForm
@@ -44,13 +45,14 @@ class InfosView(ResponsableRequiredMixin, View):
     template_name = "portal/infos.html"
 
     def get(self, request, form=None, status=200):
-        famille = famille_for(request.user)
+        responsable = responsable_for(request.user)
+        famille = responsable.famille
         today = timezone.localdate()
         context = {
             "famille": famille,
             "today": today,
             "published": list(published_for_famille(famille, today)),
-            "rows": family_document_rows(famille),
+            "rows": family_document_rows(famille, records_scope(responsable)),
             "form": form or _form(),
         }
         return render(request, self.template_name, context, status=status)
@@ -81,7 +83,8 @@ class InfosView(ResponsableRequiredMixin, View):
 
 class FamilyDocumentFileView(ResponsableRequiredMixin, View):
     def get(self, request, pk: int):
-        document = family_documents(famille_for(request.user)).filter(pk=pk).first()
+        responsable = responsable_for(request.user)
+        document = family_documents(responsable.famille, records_scope(responsable)).filter(pk=pk).first()
         if document is None:
             raise Http404
         return document_response(document.file, title=document.get_kind_display(), extension=document.extension)
@@ -101,7 +104,8 @@ class JustificatifFileView(ResponsableRequiredMixin, View):
     """The supporting document of one of the family's absences (it stays on its demande)."""
 
     def get(self, request, pk: int):
-        demande = absence_justificatifs(famille_for(request.user)).filter(pk=pk).first()
+        responsable = responsable_for(request.user)
+        demande = absence_justificatifs(responsable.famille, records_scope(responsable)).filter(pk=pk).first()
         if demande is None:
             raise Http404
         return document_response(demande.document, title=_("justificatif"))

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from marelle.families.selectors import responsable_for
 from marelle.planning.presentation import FULL_LEGEND, cell_look
-from marelle.planning.rules import Action, local_today
+from marelle.planning.rules import NOT_PAYER, Action, local_today
 from marelle.planning.selectors import cells_for, month_grid
 from marelle.planning.services import PlanningError, demande_submit
 from marelle.portal.access import ResponsableRequiredMixin
@@ -83,6 +84,7 @@ class PlanningView(ResponsableRequiredMixin, View):
             etablissement_id=filters["etablissement"],
             service_id=filters["service"],
             missing_attendance=bool(filters["pointage"]),
+            acting=responsable_for(request.user),
         )
         mois = month_param(grid.first)
         weeks = sorted({d.date - dt.timedelta(days=d.date.weekday()) for d in grid.days})
@@ -95,6 +97,7 @@ class PlanningView(ResponsableRequiredMixin, View):
                 {
                     "service": r.service,
                     "responsable": r.responsable,
+                    "read_only": r.read_only,
                     "cells_html": row_html(list(zip(grid.days, r.cells, strict=True)), r.service.name),
                 }
                 for r in grid.rows
@@ -159,7 +162,7 @@ class PlanningCellView(ResponsableRequiredMixin, View):
         except ValueError:
             raise Http404 from None
         now = timezone.now()
-        found = cells_for(enfant, [key], now=now)
+        found = cells_for(enfant, [key], now=now, acting=responsable_for(request.user))
         if not found:
             raise Http404
         item = found[0]
@@ -192,6 +195,7 @@ class PlanningActionView(ResponsableRequiredMixin, View):
         now = timezone.now()
         form = CellActionForm(request.POST, request.FILES)
         ok = False
+        status = 400
         if not form.is_valid():
             level, message = "error", form.first_error()
         else:
@@ -213,6 +217,8 @@ class PlanningActionView(ResponsableRequiredMixin, View):
                 level, message = "error", exc.message
                 if len(exc.rejected) > 1:
                     message = rejected_text(exc.rejected)
+                if exc.code == NOT_PAYER:  # the other responsable's days: not this parent's to change
+                    status = 403
             else:
                 ok = True
                 level, message = summarise(action, result)
@@ -221,7 +227,7 @@ class PlanningActionView(ResponsableRequiredMixin, View):
             keys = form.cleaned_data.get("cells") or []
             fragments = {
                 item.cell.key: cell_html(item.cell, item.day, item.service_name)
-                for item in cells_for(enfant, keys, now=now)
+                for item in cells_for(enfant, keys, now=now, acting=responsable_for(request.user))
             }
             return JsonResponse(
                 {
@@ -231,7 +237,7 @@ class PlanningActionView(ResponsableRequiredMixin, View):
                     "cells": fragments,
                     "submission_key": new_submission_key(),
                 },
-                status=200 if ok else 400,
+                status=200 if ok else status,
             )
         getattr(messages, level)(request, message)
         return redirect(planning_url(enfant.pk, parse_month_or_none(mois)))
