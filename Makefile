@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: demo test install install-dev lint format messages run clean
+.PHONY: demo test bench install install-dev lint format messages run clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ test: install-dev messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The opening minute on this machine (PostgreSQL, Redis, gunicorn, wrk): a table and var/bench.json.
+# `make bench ARGS=--quick` is the few-seconds version the test suite runs.
+bench: install-dev messages
+	$(PY) -m bench.run $(ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

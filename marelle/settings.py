@@ -191,6 +191,8 @@ PLANNING_CAPACITY_LOCK = env_bool("PLANNING_CAPACITY_LOCK", True)
 # demo and the tests; never in production.
 PAYMENT_EXPIRY_MINUTES = env_int("PAYMENT_EXPIRY_MINUTES", 30)
 PAYMENT_STANDIN_BANK = env_bool("PAYMENT_STANDIN_BANK", DEBUG)
+# `make bench` only: /bench/floor/, a bare view served by the same processes, its yardstick.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 PLANNING_RACE_DELAY_SECONDS = float(os.environ.get("PLANNING_RACE_DELAY_SECONDS", "0") or 0)
 # Invoice numbers are taken under a row lock (gapless, no duplicates); 0 only for the race
 # test's negative control. The delay widens the read-to-write gap in that test.

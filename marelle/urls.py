@@ -33,3 +33,12 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCH_FLOOR:
+    from django.http import HttpResponse
+
+    def bench_floor(request):
+        """The benchmark's floor: what Django costs with no work of ours."""
+        return HttpResponse(b"ok", content_type="text/plain")
+
+    urlpatterns.insert(0, path("bench/floor/", bench_floor))
