@@ -44,6 +44,10 @@ def test_make_bench_quick_prints_the_table(tmp_path):
     assert list(rows) == ["planning", "accueil", "booking", "login", "demandes", "mix"]
     for name, row in rows.items():
         assert row["requests"] > 0 and row["rps"] > 0, name
-        assert row["errors"] == 0, (name, result.stdout[-2000:])
+        assert row["socket_errors"] == 0, (name, result.stdout[-2000:])
+        # A demande and its cancellation alternate per child; a request of the warm-up that a
+        # worker finishes after the reset may shift one child's turn: at most one refusal.
+        allowed = 1 if name in ("booking", "mix") else 0
+        assert row["status_errors"] <= allowed, (name, result.stdout[-2000:])
         assert row["floor_rps"] > 0 and row["p95_ms"] >= row["p50_ms"] > 0, name
     assert rows["planning"]["queries"] > 0
