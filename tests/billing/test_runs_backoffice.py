@@ -188,3 +188,12 @@ def test_reminders_go_once_to_overdue_payers_of_the_agents_communes(agent_client
     assert "Aucune facture échue à relancer" in agent_client.post(url, follow=True).content.decode()
     assert Message.objects.filter(kind="relance").count() == 1
     assert not Message.objects.filter(famille=world.other_famille, kind="relance").exists()
+
+
+def test_the_run_form_proposes_last_month(agent_client, world, regie):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2027, 1, 4, 9, 0, tzinfo=dt.UTC), tick=False):
+        agent_client.force_login(world.agent.user)  # a session of that day
+        html = agent_client.get(reverse("backoffice:facturation")).content.decode()
+    assert 'value="2026-12"' in html  # early January: December is the month to bill

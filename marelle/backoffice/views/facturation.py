@@ -5,6 +5,8 @@ reading the preview, the runs and their invoices is open to the commune's agents
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -39,7 +41,8 @@ def _regie_and_month(request, pk: int, month: str):
 @agent_view
 def runs(request):
     regies = _regies(request)
-    form = RunForm(request.GET or None, regies=regies, initial={"month": today().strftime("%Y-%m")})
+    last_month = today().replace(day=1) - dt.timedelta(days=1)  # the month one bills, early in the next
+    form = RunForm(request.GET or None, regies=regies, initial={"month": last_month.strftime("%Y-%m")})
     if request.GET and form.is_valid():
         return redirect(
             "backoffice:facturation_preview", pk=form.cleaned_data["regie"].pk, month=form.cleaned_data["month"]
