@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -75,8 +76,25 @@ class SubmitResult:
 
 
 def _with_rules(enfant: Enfant) -> Enfant:
-    """The child with what the deadline rules need (one query; writes are not the hot path)."""
+    """The child with what the deadline rules need: as given when the caller loaded it so
+    (the portal's views do), else read again (one query)."""
+    if all(_cached(enfant, path) for path in ENFANT_RELATED):
+        return enfant
     return Enfant.objects.select_related(*ENFANT_RELATED).get(pk=enfant.pk)
+
+
+def _cached(obj, path: str) -> bool:
+    for name in path.split("__"):
+        if obj is None:
+            return True  # a missing link (no planning defaults): nothing further to load
+        field = obj._meta.get_field(name)
+        if not field.is_cached(obj):
+            return False
+        try:
+            obj = getattr(obj, name)
+        except ObjectDoesNotExist:  # cached as missing (a commune without planning defaults)
+            return True
+    return True
 
 
 def demande_preview(
