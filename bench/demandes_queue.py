@@ -113,6 +113,7 @@ def measure(pending: int, rounds: int) -> dict:
         "median_ms": round(statistics.median(times), 1),
         "best_ms": round(min(times), 1),
         "cpu_median_ms": round(statistics.median(cpu), 1),
+        "cpu_best_ms": round(min(cpu), 1),
         "kb": round(len(response.content) / 1024, 1),
         "queries": len(queries),
     }
