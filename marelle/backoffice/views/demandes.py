@@ -94,8 +94,10 @@ def detail(request, pk: int):
 @agent_view
 @require_POST
 def decide(request):
-    """Accept or refuse the posted demandes (the checked ones, or the one whose button was
-    pressed). Ids outside the agent's communes are ignored, as if they did not exist."""
+    """Accept or refuse the posted demandes: the one whose button was pressed, the checked
+    ones, or, with `all_filtered`, every pending demande the posted filters keep (all pages,
+    received before the page was shown). Ids outside the agent's communes are ignored, as if
+    they did not exist."""
     form = DecisionForm(request.POST)
     back = safe_next(request, reverse("backoffice:demandes"))
     if not form.is_valid():
