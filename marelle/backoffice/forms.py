@@ -6,6 +6,8 @@ import datetime as dt
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
@@ -51,11 +53,28 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     force = forms.BooleanField(required=False)
+    # "Les N demandes filtrées": every page of the queue, by its filters (a query string),
+    # among the demandes received before the page was shown (`seen`, ISO 8601).
+    all_filtered = forms.BooleanField(required=False)
+    filters = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any integer is accepted here: the view keeps only the agent's own demandes.
         self.fields["ids"].valid_value = lambda value: True
+
+    def clean_seen(self):
+        value = self.cleaned_data["seen"]
+        if not value:
+            return None
+        try:
+            seen = parse_datetime(value)
+        except ValueError:
+            seen = None
+        if seen is None or timezone.is_naive(seen):
+            raise forms.ValidationError(_("Requête invalide."))
+        return seen
 
 
 class FamilleSearchForm(forms.Form):

@@ -21,6 +21,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import make_password
 from django.db.models import QuerySet, Sum
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 
 _NUMERO_SEPARATORS = re.compile(r"[\s.\-]+")
 
@@ -42,13 +44,15 @@ def users_for_identifiant(identifiant: str) -> QuerySet:
     identifiant = canonical_identifiant(identifiant)
     if not identifiant:
         return User.objects.none()
+    # The identifiant is already lower case: comparing it with lower(column) uses the expression
+    # indexes of families/migrations/0005 (`email__iexact` would scan auth_user on every login).
     if "@" in identifiant:
-        return User.objects.filter(email__iexact=identifiant)
+        return User.objects.filter(Exact(Lower("email"), identifiant))
     if identifiant.isdigit():
         # Separated parents share the numéro famille: each has their own password.
         return User.objects.filter(responsable__famille__numero=identifiant)
     # Accounts made with `createsuperuser` may have a plain username.
-    return User.objects.filter(username__iexact=identifiant)
+    return User.objects.filter(Exact(Lower("username"), identifiant))
 
 
 class IdentifiantBackend(ModelBackend):

@@ -49,12 +49,13 @@ def enfant_for(user, pk: int) -> Enfant:
         raise Http404 from None
 
 
-def famille_search(scope: QuerySet[Famille], query: str, *, limit: int = 50) -> list[Famille]:
+def famille_search(scope: QuerySet[Famille], query: str) -> QuerySet[Famille]:
     """Families of `scope` whose number, or a responsable's or child's name, contains
-    `query`, with what the result list shows; nothing for an empty query."""
+    `query`, with what the result list shows, in a stable order (numéro, then id) for
+    paging; nothing for an empty query."""
     query = query.strip()
     if not query:
-        return []
+        return scope.none()
     matching = (
         Q(numero__icontains=query)
         | Q(responsables__nom__icontains=query)
@@ -63,4 +64,4 @@ def famille_search(scope: QuerySet[Famille], query: str, *, limit: int = 50) -> 
         | Q(enfants__prenom__icontains=query)
     )
     familles = scope.filter(pk__in=Famille.objects.filter(matching).values("pk"))
-    return list(familles.select_related("commune").prefetch_related("responsables", "enfants")[:limit])
+    return familles.select_related("commune").prefetch_related("responsables", "enfants").order_by("numero", "pk")

@@ -318,7 +318,28 @@ def pending_demandes(
     if line_q:
         # One line must match every condition: a subquery, not separate joins.
         demandes = demandes.filter(pk__in=DemandeLine.objects.filter(line_q).values("demande_id"))
-    return demandes_with_lines(demandes.order_by("created_at", "pk"))
+    # Only what the queue shows: a page builds ~200 model instances, each field costs.
+    lines = DemandeLine.objects.select_related("service").only(
+        "demande", "date", "to_state", "service__name", "service__capacity"
+    )
+    return (
+        demandes.order_by("created_at", "pk")
+        .select_related("enfant__etablissement", "famille")
+        .only(*QUEUE_FIELDS)
+        .prefetch_related(Prefetch("lines", queryset=lines))
+    )
+
+
+QUEUE_FIELDS = (
+    "created_at",
+    "kind",
+    "reason",
+    "comment",
+    "enfant__prenom",
+    "enfant__nom",
+    "enfant__etablissement__name",
+    "famille__numero",
+)
 
 
 def places_left(demandes) -> dict[int, int | None]:

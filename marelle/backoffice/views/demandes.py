@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from marelle.planning.presentation import STATE_STYLES
 from marelle.planning.selectors import demandes_with_lines, pending_demandes, places_left
 from marelle.planning.services import PlanningError, demandes_decide
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 def _scope(user):
@@ -35,13 +36,13 @@ def _annotate_places(demandes) -> None:
             line.places_left = places[line.pk]
 
 
-@agent_view
-def queue(request):
-    commune_ids = agent_commune_ids(request.user)
-    form = DemandeFilterForm(request.GET or None, commune_ids=commune_ids)
+def _filtered(user, data) -> tuple[DemandeFilterForm, object]:
+    """The filter form bound to `data` (a query string's values) and the pending demandes of
+    the user's communes that it keeps, oldest first (created_at, then id: a stable order)."""
+    form = DemandeFilterForm(data or None, commune_ids=agent_commune_ids(user))
     filters = form.cleaned_data if form.is_valid() else {}
     demandes = pending_demandes(
-        _scope(request.user),
+        _scope(user),
         commune=filters.get("commune"),
         kind=filters.get("kind", ""),
         etablissement=filters.get("etablissement"),
@@ -49,17 +50,24 @@ def queue(request):
         first=filters.get("du"),
         last=filters.get("au"),
     )
+    return form, demandes
+
+
+@agent_view
+def queue(request):
+    form, demandes = _filtered(request.user, request.GET)
     page = Paginator(demandes, PAGE_SIZE).get_page(request.GET.get("page"))
     _annotate_places(page.object_list)
+    query = _without_page(request.GET)
     return render(
         request,
         "backoffice/demandes.html",
         {
             "filter_form": form,
             "page": page,
-            "decision_form": DecisionForm(),
+            "decision_form": DecisionForm(initial={"filters": query, "seen": now().isoformat()}),
             "current": request.get_full_path(),
-            "query": _without_page(request.GET),
+            "query": query,
         },
     )
 
@@ -86,8 +94,10 @@ def detail(request, pk: int):
 @agent_view
 @require_POST
 def decide(request):
-    """Accept or refuse the posted demandes (the checked ones, or the one whose button was
-    pressed). Ids outside the agent's communes are ignored, as if they did not exist."""
+    """Accept or refuse the posted demandes: the one whose button was pressed, the checked
+    ones, or, with `all_filtered`, every pending demande the posted filters keep (all pages,
+    received before the page was shown). Ids outside the agent's communes are ignored, as if
+    they did not exist."""
     form = DecisionForm(request.POST)
     back = safe_next(request, reverse("backoffice:demandes"))
     if not form.is_valid():
@@ -95,17 +105,27 @@ def decide(request):
         messages.error(request, form.errors["comment"][0] if "comment" in form.errors else _("Requête invalide."))
         return redirect(back)
     one = request.POST.get("accept_one", "")
+    all_filtered, seen = False, None
     if one.isdigit():  # a row's own button: accept that one
-        wanted, accept = [int(one)], True
+        wanted, accept = Demande.objects.filter(pk=int(one)), True
+    elif form.cleaned_data["all_filtered"]:
+        # "Les N demandes filtrées", on every page: the same filters again, on the server, over
+        # the pending demandes of the agent's communes received before the page was shown.
+        all_filtered, accept = True, request.POST.get("decision") == "accept"
+        filter_form, wanted = _filtered(request.user, QueryDict(form.cleaned_data["filters"]))
+        if filter_form.is_bound and not filter_form.is_valid():
+            messages.error(request, _("Les filtres ne sont pas valides : aucune demande n'a été traitée."))
+            return redirect(back)
+        seen = form.cleaned_data["seen"] or now()
+        wanted = wanted.prefetch_related(None).filter(created_at__lte=seen)
     else:
-        wanted, accept = form.cleaned_data["ids"], request.POST.get("decision") == "accept"
-    if not wanted:
+        accept = request.POST.get("decision") == "accept"
+        wanted = Demande.objects.filter(pk__in=form.cleaned_data["ids"]) if form.cleaned_data["ids"] else None
+    if wanted is None:
         messages.error(request, _("Sélectionnez au moins une demande."))
         return redirect(back)
     comment = form.cleaned_data["comment"]
-    ids = list(
-        scoped(Demande.objects.filter(pk__in=wanted), request.user, "famille__commune").values_list("pk", flat=True)
-    )
+    ids = list(scoped(wanted.order_by(), request.user, "famille__commune").values_list("pk", flat=True))
     if not ids:
         messages.error(request, _("Ces demandes n'existent pas."))
         return redirect(back)
@@ -123,7 +143,17 @@ def decide(request):
             return render(
                 request,
                 "backoffice/demandes_confirm.html",
-                {"message": exc.message, "ids": ids, "comment": comment, "next": back},
+                {
+                    "message": exc.message,
+                    "n": len(ids),
+                    # Confirming all the filtered demandes posts the filters again, not 2,000 ids.
+                    "ids": [] if all_filtered else ids,
+                    "all_filtered": all_filtered,
+                    "filters": form.cleaned_data["filters"],
+                    "seen": seen,
+                    "comment": comment,
+                    "next": back,
+                },
                 status=409,
             )
         messages.error(request, exc.message)

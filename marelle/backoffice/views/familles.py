@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,7 +34,7 @@ from marelle.planning.presentation import LEGEND, cell_look, present_rows
 from marelle.planning.selectors import bookings_after, famille_demandes, famille_with_enrolments, month_grid
 from marelle.planning.services import PlanningError, cell_set_state
 
-MAX_RESULTS = 50
+PAGE_SIZE = 50
 HISTORY = 100
 
 
@@ -39,8 +42,13 @@ HISTORY = 100
 def search(request):
     form = FamilleSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    results = famille_search(scoped(Famille.objects.all(), request.user, "commune"), query, limit=MAX_RESULTS)
-    return render(request, "backoffice/familles.html", {"form": form, "results": results, "query": query})
+    results = famille_search(scoped(Famille.objects.all(), request.user, "commune"), query)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backoffice/familles.html",
+        {"form": form, "page": page, "results": list(page.object_list), "query": query, "q": urlencode({"q": query})},
+    )
 
 
 @agent_view
