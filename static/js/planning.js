@@ -38,12 +38,29 @@
     return grid ? Array.prototype.slice.call(grid.querySelectorAll(".cell__btn")) : [];
   }
 
+  // The server writes a cell's selection checkbox only on the no-JS selection page; here
+  // each cell gets its own, named after the cell ("Sélectionner GARDERIE, lundi 7 décembre").
+  function ensurePick(td, btn) {
+    var box = td.querySelector(".cell__pick");
+    if (box) return box;
+    box = document.createElement("input");
+    box.type = "checkbox";
+    box.setAttribute("form", "bulk-form");
+    box.name = "cells";
+    box.value = td.dataset.key;
+    box.className = "cell__pick";
+    box.disabled = !btn.dataset.actions;
+    var what = (btn.getAttribute("aria-label") || "").split(" : ")[0];
+    box.setAttribute("aria-label", (labels.pick || "{cell}").replace("{cell}", what));
+    td.appendChild(box);
+    return box;
+  }
+
   function enhance(btn) {
     btn.type = "button"; // no longer submits the no-JS form
     btn.tabIndex = -1;
     // The cell's button toggles its checkbox: one tab stop for the grid, not one per box.
-    var box = cellOf(btn).querySelector(".cell__pick");
-    if (box) box.tabIndex = -1;
+    ensurePick(cellOf(btn), btn).tabIndex = -1;
     btn.setAttribute("aria-haspopup", "menu");
     btn.setAttribute("aria-expanded", "false");
     btn.setAttribute("aria-controls", "cell-menu");

@@ -92,7 +92,7 @@ def test_agent_accepts_a_parents_booking_and_the_parent_sees_reserve(page, live_
     if response.status == 200:
         cell = parent_page.locator(f'td[data-key="{setup.pk}:{day.isoformat()}"]')
         assert "st-booked" in cell.get_attribute("class")
-        assert cell.locator("button").get_attribute("title").startswith("Réservé")
+        assert " : Réservé" in cell.locator("button").get_attribute("aria-label")
         shot(parent_page, "parent_grid")
     parent.close()
 

@@ -148,3 +148,20 @@ def test_selected_filter_is_kept_in_the_form(alice_client, world, garderie, cant
 def test_an_agent_is_sent_to_the_back_office(agent_client, world, garderie):
     response = agent_client.get(url(world.enfant))
     assert response.status_code == 302 and response["Location"] == "/gestion/"
+
+
+def test_cells_say_their_state_once_and_leave_the_checkboxes_to_the_selection_page(alice_client, world, garderie):
+    url = reverse("portal:planning", args=[world.enfant.pk])
+    html = alice_client.get(url, {"mois": "2026-12"}).content.decode()
+    assert 'class="cell__btn"' in html
+    assert 'class="cell__pick"' not in html  # planning.js adds them
+    assert ' title="' not in html.split("<table", 1)[1].split("</table>", 1)[0]  # the state is in aria-label only
+    selecting = alice_client.get(url, {"mois": "2026-12", "selection": "1"}).content.decode()
+    assert selecting.count('class="cell__pick"') == selecting.count('class="cell__btn"') > 0  # no-JS selection
+
+
+def test_the_page_is_lighter_without_titles_and_checkboxes(alice_client, world, garderie, cantine):
+    """Two services over a month: 55.8 KB of HTML with a title and a checkbox in every cell,
+    42.5 KB without."""
+    html = alice_client.get(reverse("portal:planning", args=[world.enfant.pk]), {"mois": "2026-12"}).content
+    assert len(html) < 45_000, len(html)

@@ -4,6 +4,10 @@ A month has up to 31 × services cells: rendered through a template `{% include 
 they were most of the page's CPU time. The same function serves the full grid and the
 fragments returned after an action, so both always match. What a cell shows (class,
 symbol, label, hint) comes from `marelle.planning.presentation`.
+
+A cell says its state once, in its button's aria-label (no `title` repeating it). Its
+selection checkbox is written only on the no-JavaScript selection page (`?selection=1`):
+elsewhere planning.js adds the checkboxes itself, so the page carries about half the bytes.
 """
 
 from __future__ import annotations
@@ -18,7 +22,13 @@ from marelle.planning.selectors import GridCell, GridDay
 
 
 def cell_html(
-    cell: GridCell, day: GridDay, service_name: str, pick_format: str | None = None, language: str | None = None
+    cell: GridCell,
+    day: GridDay,
+    service_name: str,
+    pick_format: str | None = None,
+    language: str | None = None,
+    *,
+    with_pick: bool = False,
 ) -> SafeString:
     look = cell_look(cell, language)
     classes = ["cell", look.css]
@@ -26,23 +36,26 @@ def cell_html(
         classes.append("is-weekend")
     if day.is_today:
         classes.append("is-today")
-    title = look.title
     key = escape(cell.key)
-    pick_label = (pick_format or _("Sélectionner %(name)s, %(day)s")) % {"name": service_name, "day": day.long_label}
+    pick = ""
+    if with_pick:
+        label = (pick_format or _("Sélectionner %(name)s, %(day)s")) % {"name": service_name, "day": day.long_label}
+        pick = (
+            f'<input type="checkbox" form="bulk-form" name="cells" value="{key}" class="cell__pick"'
+            f'{"" if cell.actions else " disabled"} aria-label="{escape(label)}">'
+        )
     return mark_safe(  # noqa: S308 - every interpolated value is escaped above or here
         f'<td class="{escape(" ".join(classes))}" data-key="{key}" data-date="{cell.date.isoformat()}">'
         f'<button type="submit" form="cell-form" name="cellule" value="{key}" class="cell__btn" '
         f'data-actions="{escape(" ".join(cell.actions))}" '
-        f'aria-label="{escape(service_name)}, {escape(day.long_label)} : {escape(title)}" title="{escape(title)}">'
-        f'<span aria-hidden="true">{escape(look.symbol)}</span></button>'
-        f'<input type="checkbox" form="bulk-form" name="cells" value="{key}" class="cell__pick"'
-        f'{"" if cell.actions else " disabled"} aria-label="{escape(pick_label)}"></td>'
+        f'aria-label="{escape(service_name)}, {escape(day.long_label)} : {escape(look.title)}">'
+        f'<span aria-hidden="true">{escape(look.symbol)}</span></button>{pick}</td>'
     )
 
 
-def row_html(cells: list[tuple[GridDay, GridCell]], service_name: str) -> SafeString:
+def row_html(cells: list[tuple[GridDay, GridCell]], service_name: str, *, with_pick: bool = False) -> SafeString:
     pick_format = _("Sélectionner %(name)s, %(day)s")  # translated once for the row
     language = translation.get_language() or ""
     return mark_safe(  # noqa: S308
-        "".join(cell_html(cell, day, service_name, pick_format, language) for day, cell in cells)
+        "".join(cell_html(cell, day, service_name, pick_format, language, with_pick=with_pick) for day, cell in cells)
     )

@@ -58,6 +58,7 @@ def js_texts() -> dict[str, str]:
         "count_0": _("Aucun jour sélectionné."),
         "count_1": _("1 jour sélectionné."),
         "count_n": _("{n} jours sélectionnés."),
+        "pick": _("Sélectionner {cell}"),
         "price": _("Prix si tout est réservé : {text}"),
         "price_one": _("Prix : {text}"),
     }
@@ -98,7 +99,9 @@ class PlanningView(ResponsableRequiredMixin, View):
                     "service": r.service,
                     "responsable": r.responsable,
                     "read_only": r.read_only,
-                    "cells_html": row_html(list(zip(grid.days, r.cells, strict=True)), r.service.name),
+                    "cells_html": row_html(
+                        list(zip(grid.days, r.cells, strict=True)), r.service.name, with_pick=bool(filters["selection"])
+                    ),
                 }
                 for r in grid.rows
             ],
