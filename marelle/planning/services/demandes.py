@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marelle.core.dates import in_range
 from marelle.families.models import Enfant
@@ -277,7 +278,7 @@ def demande_cancel(*, actor, demande: Demande, now: dt.datetime) -> Demande:
                 actor=actor,
                 now=now,
                 cell=cell,
-                reason=_("Demande annulée par la famille"),
+                reason=gettext_noop("Demande annulée par la famille"),
                 demande=demande,
             )
         demande.status = Demande.Status.CANCELLED
