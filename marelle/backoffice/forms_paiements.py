@@ -97,6 +97,8 @@ class RunForm(forms.Form):
     def __init__(self, *args, regies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regie"].queryset = regies
+        # HTML forbids maxlength on <input type="month">; max_length is still checked here.
+        self.fields["month"].widget.attrs.pop("maxlength", None)
 
     def clean_month(self):
         month = parse_month(self.cleaned_data["month"])
