@@ -25,6 +25,19 @@ PENDING = {
     ),
     "%(inscription)s : %(days)s": "%(inscription)s: %(days)s",
     "%(start)s – %(end)s : %(days)s jour(s) (%(contrat)s)": "%(start)s – %(end)s: %(days)s day(s) (%(contrat)s)",
+    # marelle/billing/audit_actions.py: the amount comes formatted, with its currency sign.
+    "Paiement de %(amount)s enregistré (%(method)s)": "Payment of %(amount)s recorded (%(method)s)",
+    "Paiement en ligne de %(amount)s commencé (%(reference)s)": "Online payment of %(amount)s started (%(reference)s)",
+    "Paiement en ligne de %(amount)s confirmé par la banque (%(reference)s)": (
+        "Online payment of %(amount)s confirmed by the bank (%(reference)s)"
+    ),
+    "Crédit de %(amount)s utilisé pour la facture n° %(number)s": "Credit of %(amount)s used for invoice no. %(number)s",
+    "Prélèvement de %(amount)s rejeté (%(reason)s) : facture n° %(number)s à régler": (
+        "Direct debit of %(amount)s rejected (%(reason)s): invoice no. %(number)s to be paid"
+    ),
+    "Fichier de prélèvements créé : %(count)s prélèvements, %(total)s": (
+        "Direct debit file created: %(count)s debits, %(total)s"
+    ),
 }
 
 

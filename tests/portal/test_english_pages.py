@@ -14,7 +14,6 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from marelle.demo.data import load_demo
-from tests.i18n_pending import english_pending  # noqa: F401 - fixture
 from tests.portal_planning.conftest import NOW
 
 # Interface words found on English pages before they were translated at read time.
@@ -64,7 +63,7 @@ def walk(client, start: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize(
     ("username", "start"), [("ztest@example.org", "/portail/accueil/"), ("agent.chatte@example.org", "/gestion/")]
 )
-def test_english_pages_have_no_french_interface_left(client, english_pending, username, start):  # noqa: F811
+def test_english_pages_have_no_french_interface_left(client, english_pending, username, start):
     with time_machine.travel(NOW, tick=False):
         load_demo(now=NOW)
         client.force_login(get_user_model().objects.get(username=username))
