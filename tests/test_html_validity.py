@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 
 from marelle.demo.data import load_demo
 from marelle.families.models import Enfant, Famille
-from marelle.planning.models import Service
+from marelle.planning.models import Cell, Service
 from tests.conftest import require_or_skip
 from tests.portal_planning.conftest import NOW
 
@@ -67,7 +67,16 @@ def parent_pages() -> dict[str, str]:
         "releve": "/portail/releve/",
         "rythme": f"/portail/enfants/{enfant.pk}/planning/rythme/",
         "mot-de-passe": "/portail/mot-de-passe/",
+        "planning-selection": f"/portail/enfants/{enfant.pk}/planning/?mois=2026-12&selection=1",
+        "planning-case": f"/portail/enfants/{enfant.pk}/planning/case/?cellule={cell_key(enfant)}",
+        "message-ecrire": "/portail/messages/ecrire/",
     }
+
+
+def cell_key(enfant: Enfant) -> str:
+    """A booked day of the demo: its cell page offers actions."""
+    cell = Cell.objects.filter(enfant=enfant, date__gt=NOW.date()).order_by("date", "service_id").first()
+    return f"{cell.service_id}:{cell.date.isoformat()}"
 
 
 def agent_pages() -> dict[str, str]:
