@@ -38,6 +38,9 @@ PENDING = {
     "Fichier de prélèvements créé : %(count)s prélèvements, %(total)s": (
         "Direct debit file created: %(count)s debits, %(total)s"
     ),
+    # The language switch (families.Responsable.language, families.services.responsable_set_language).
+    "langue": "language",
+    "Langue inconnue.": "Unknown language.",
 }
 
 
