@@ -50,7 +50,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with an administrators-only site behind the second factor.
+    "marelle.core.admin_apps.MarelleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -174,8 +175,13 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "marelle.families.auth.client_ip"
 AXES_LOCKOUT_CALLABLE = "marelle.portal.views.auth.lockout_response"
 AXES_VERBOSE = False
-# W006 asks for the IP too; that would lock out every parent behind one carrier-grade NAT.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = [
+    # W006 asks for the IP too; that would lock out every parent behind one carrier-grade NAT.
+    "axes.W006",
+    # HSTS preload lists a whole registrable domain (the commune's, usually) in browsers for
+    # good: the domain's owner decides, with SECURE_HSTS_PRELOAD=1; a default cannot.
+    "security.W021",
+]
 
 # Capacity is recounted under a per-(service, day) lock. The switch and the delay exist only
 # for the race test's negative control, which must be able to show the race without the lock.

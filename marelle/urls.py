@@ -6,12 +6,23 @@ from django.views.generic import RedirectView
 
 from marelle.portal.views import language
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the SVG icon. Its
+    URL is looked up per request: at import, with hashed names (STATIC_MANIFEST=1), it would
+    need collectstatic's manifest before any management command (even `check`) could run."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static_url("favicon.svg")
+
+
 admin.site.site_header = "Marelle — administration"
 admin.site.site_title = "Marelle"
 
 urlpatterns = [
-    # Browsers ask for /favicon.ico whatever the page says: send them to the SVG icon.
-    path("favicon.ico", RedirectView.as_view(url=static_url("favicon.svg"), permanent=True)),
+    path("favicon.ico", FaviconView.as_view()),
     path("admin/", admin.site.urls),
     # Django's set_language, which also keeps a parent's choice on their responsable.
     path("i18n/setlang/", language.set_language, name="set_language"),

@@ -20,8 +20,10 @@ PENDING = {
         "The credit note cannot exceed what the invoice still owes (%(left)s)."
     ),
     "Paiement de %(amount)s enregistré pour la famille %(numero)s.": "Payment of %(amount)s recorded for family %(numero)s.",
-    "Fichier de prélèvements créé : %(count)s prélèvements, %(total)s.": (
-        "Direct debit file created: %(count)s debits, %(total)s."
+    # A plural (ngettext): the singular msgid → its English (singular, plural).
+    "Fichier de prélèvements créé : %(count)s prélèvement, %(total)s.": (
+        "Direct debit file created: %(count)s debit, %(total)s.",
+        "Direct debit file created: %(count)s debits, %(total)s.",
     ),
     "%(inscription)s : %(days)s": "%(inscription)s: %(days)s",
     "%(start)s – %(end)s : %(days)s jour(s) (%(contrat)s)": "%(start)s – %(end)s: %(days)s day(s) (%(contrat)s)",
@@ -41,6 +43,24 @@ PENDING = {
     # The language switch (families.Responsable.language, families.services.responsable_set_language).
     "langue": "language",
     "Langue inconnue.": "Unknown language.",
+    # From main (separated parents), met by tests/portal/test_english_pages.py on the family pages.
+    "Accès :": "Access:",
+    "partagé — chaque responsable agit sur tous les services de la famille.": (
+        "shared — each parent acts on all the family's services."
+    ),
+    "séparé": "separate",
+    "chaque responsable n'agit que sur les services qu'il paie et ne voit que ses factures, paiements et coordonnées.": (
+        "each parent acts only on the services they pay for and sees only their own invoices, payments "
+        "and contact details."
+    ),
+    "Décochez pour des parents séparés : chacun ne réserve, n'annule et ne déclare d'absence que sur les services "
+    "qu'il paie, voit les autres en lecture seule, et ne voit que ses propres factures, paiements et coordonnées.": (
+        "Untick for separated parents: each one books, cancels and declares absences only on the services they "
+        "pay for, sees the others read-only, and sees only their own invoices, payments and contact details."
+    ),
+    "accès partagé entre les responsables": "access shared between the parents",
+    "Accès des responsables": "Parents' access",
+    "Modifier l'accès": "Change the access",
 }
 
 
@@ -49,11 +69,16 @@ def english_pending():
     from marelle.planning import presentation
 
     catalog = trans_real.translation("en")._catalog
-    added = [msgid for msgid in PENDING if msgid not in catalog]
-    for msgid in added:
-        catalog[msgid] = PENDING[msgid]
+    added = []
+    for msgid, english in PENDING.items():
+        keys = [(msgid, i) for i in range(len(english))] if isinstance(english, tuple) else [msgid]
+        values = english if isinstance(english, tuple) else [english]
+        for key, value in zip(keys, values, strict=True):
+            if key not in catalog:
+                catalog[key] = value
+                added.append(key)
     presentation._translated.cache_clear()
     yield
-    for msgid in added:
-        del catalog._catalogs[0][msgid]
+    for key in added:
+        del catalog._catalogs[0][key]
     presentation._translated.cache_clear()

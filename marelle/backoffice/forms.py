@@ -11,6 +11,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from marelle.core.forms import BoundedDateField
+from marelle.core.text import cap_field
 from marelle.families import services as family_services
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.planning.models import FREE, WEEKDAY_LABELS, CellState, Demande, Inscription, Service
@@ -298,7 +299,10 @@ class FamilleEditForm(VersionedForm):
             "mandate_signed_on": DATE_WIDGET,
             "iban": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         }
-        labels = {"direct_debit": _("Prélèvement automatique (mandat SEPA)")}
+        labels = {
+            "direct_debit": _("Prélèvement automatique (mandat SEPA)"),
+            "shared_access": _("Les responsables agissent tous sur tous les services de la famille"),
+        }
         help_texts = {
             "iban": _("Espaces acceptés, par exemple FR76 3000 6000 0112 3456 7890 189."),
             "bic": _("Laissé vide, il est déduit de l'IBAN quand c'est possible."),
@@ -358,6 +362,8 @@ class EnfantEditForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, limit in family_services.TEXT_LIMITS.items():
+            cap_field(self.fields[name], limit)
         # Only the family's commune's schools.
         self.fields["etablissement"].queryset = Etablissement.objects.filter(
             commune_id=self.instance.famille.commune_id

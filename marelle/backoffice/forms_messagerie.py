@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marelle.core.text import MESSAGE_MAX_CHARS
 from marelle.families.models import Famille
 from marelle.messaging.forms import files_field
 from marelle.messaging.models import Broadcast
@@ -35,7 +36,7 @@ class ComposeForm(forms.Form):
         help_text=_("Pour « une réservation un jour donné »."),
     )
     subject = forms.CharField(label=_("Objet"), max_length=200)
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(label=_("Message"), max_length=MESSAGE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 8}))
     files = files_field()
 
     def __init__(self, *args, commune_ids, **kwargs):

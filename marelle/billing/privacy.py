@@ -5,18 +5,24 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from marelle.billing.models import BilledCell, Facture, FactureLine, Payment
+from marelle.billing.selectors import payments_of
 from marelle.families.models import Enfant, Famille, Responsable
 
 
 def export_tables(famille: Famille, *, responsable: Responsable | None = None) -> dict[str, tuple]:
+    factures = Facture.objects.filter(famille=famille)
+    payments = Payment.objects.filter(famille=famille)
+    if responsable is not None:  # a separated parent: what is addressed to them
+        factures = factures.filter(responsable=responsable)
+        payments = payments.filter(payments_of(responsable))
     return {
         "factures": (
-            Facture.objects.filter(famille=famille).order_by("issued_on", "id"),
+            factures.order_by("issued_on", "id"),
             ("id", "number", "responsable_id", "issued_on", "due_on", "total", "status"),
             {"status": Facture.Status},
         ),
         "paiements": (
-            Payment.objects.filter(famille=famille).order_by("received_on", "id"),
+            payments.order_by("received_on", "id"),
             ("id", "facture__number", "amount", "received_on", "method"),
             {"method": Payment.Method},
         ),

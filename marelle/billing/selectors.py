@@ -65,19 +65,23 @@ def _open_invoices(queryset: QuerySet[Facture]) -> QuerySet[Facture]:
     return with_amounts(queryset.filter(kind=INVOICE, status=Facture.Status.ISSUED)).filter(remaining__gt=0)
 
 
+def payments_of(responsable) -> Q:
+    """A responsable's payments: theirs, and one recorded without its payer counts for the
+    payer of its invoice, or for the family (separated parents each see what is theirs)."""
+    return (
+        Q(responsable=responsable)
+        | Q(responsable__isnull=True, facture__responsable=responsable)
+        | Q(responsable__isnull=True, facture__isnull=True)
+    )
+
+
 def _scoped(famille: Famille, responsable):
-    """A family's invoices and confirmed payments; a responsable's own when given (separated
-    parents each see what is addressed to them; a payment recorded without its payer counts
-    for the payer of its invoice, or for the family)."""
+    """A family's invoices and confirmed payments; a responsable's own when given."""
     factures = Facture.objects.filter(famille=famille).exclude(status=Facture.Status.CANCELLED)
     payments = Payment.objects.filter(famille=famille, status=CONFIRMED)
     if responsable is not None:
         factures = factures.filter(responsable=responsable)
-        payments = payments.filter(
-            Q(responsable=responsable)
-            | Q(responsable__isnull=True, facture__responsable=responsable)
-            | Q(responsable__isnull=True, facture__isnull=True)
-        )
+        payments = payments.filter(payments_of(responsable))
     return factures, payments
 
 
@@ -291,3 +295,34 @@ def invoices_for_agents(
 def open_total(factures: QuerySet[Facture]) -> Decimal:
     """What the (scoped) invoices still owe in all."""
     return sum(_open_invoices(factures).values_list("remaining", flat=True), ZERO)
+
+
+@dataclass(frozen=True)
+class BookingPrice:
+    parts: list[tuple[str, PricePreview]]  # (service name, its preview)
+    total: Decimal
+
+    @property
+    def text(self) -> str:
+        """ "RESTAURATION : 12 jours × 3,20 € = 38,40 €" (one per service, then the total)."""
+        from django.utils.translation import gettext as _
+
+        from marelle.billing.formatting import money
+
+        text = " ; ".join(f"{name} : {preview.text}" for name, preview in self.parts)
+        if len(self.parts) > 1:
+            text += " — " + _("total %(total)s") % {"total": money(self.total)}
+        return text
+
+
+def booking_price(*, enfant, days_by_service: dict) -> BookingPrice | None:
+    """What booking these days costs, service by service ({Service: [dates]}), by the
+    invoices' rules; None when none of the services has a price for its days."""
+    parts = []
+    for service in sorted(days_by_service, key=lambda s: (s.position, s.pk)):
+        preview = price_preview(enfant=enfant, service=service, days=days_by_service[service])
+        if preview is not None:
+            parts.append((service.name, preview))
+    if not parts:
+        return None
+    return BookingPrice(parts=parts, total=sum((p.total for _name, p in parts), Decimal(0)))

@@ -37,33 +37,39 @@ def load_demo_billing(*, communes, services, school_start: dt.date, agents) -> N
     """A régie per demo commune owning its services, QF-bracket prices from the school
     year's start, and the billing permission for the demo agents (so they can issue)."""
     for slug, commune in communes.items():
-        regie = Regie.objects.create(
-            commune=commune,
-            name=f"Régie périscolaire de {commune.name}",
-            code="PERI",
-            invoice_prefix=f"{slug[:3].upper()}P",
-            invoice_text="Merci de régler avant l'échéance, en ligne, par prélèvement ou en mairie.",
-            address=f"Mairie de {commune.name}",
-            sepa_ics="FR12ZZZ123456",
-            sepa_creditor_name=f"Régie périscolaire de {commune.name}"[:70],
-            sepa_iban="FR7630001007941234567890185",
-            sepa_bic="BDFEFRPPCCT",
-        )
-        for name, service in services[slug].items():
-            unit, prices = PRICES[name]
-            ServiceBilling.objects.create(service=service, regie=regie)
-            tarif = Tarif.objects.create(
-                service=service,
-                valid_from=school_start,
-                unit=unit,
-                out_of_contract_price=Decimal(prices[-1]) * 2,
-                absence_billed_price=Decimal(prices[-1]),
-            )
-            for low, high, price in zip((0, 401, 801), (400, 800, None), prices, strict=True):
-                TarifTranche.objects.create(tarif=tarif, qf_min=low, qf_max=high, price=Decimal(price))
+        regie_with_prices(commune, services[slug], prefix=f"{slug[:3].upper()}P", valid_from=school_start)
     permission = Permission.objects.get(content_type__app_label="billing", codename="issue_invoices")
     for agent in agents:
         agent.user.user_permissions.add(permission)
+
+
+def regie_with_prices(commune, services: dict, *, prefix: str, valid_from: dt.date) -> Regie:
+    """A régie for `commune` owning `services` (by name), with QF-bracket prices from `valid_from`."""
+    regie = Regie.objects.create(
+        commune=commune,
+        name=f"Régie périscolaire de {commune.name}",
+        code="PERI",
+        invoice_prefix=prefix,
+        invoice_text="Merci de régler avant l'échéance, en ligne, par prélèvement ou en mairie.",
+        address=f"Mairie de {commune.name}",
+        sepa_ics="FR12ZZZ123456",
+        sepa_creditor_name=f"Régie périscolaire de {commune.name}"[:70],
+        sepa_iban="FR7630001007941234567890185",
+        sepa_bic="BDFEFRPPCCT",
+    )
+    for name, service in services.items():
+        unit, prices = PRICES[name]
+        ServiceBilling.objects.create(service=service, regie=regie)
+        tarif = Tarif.objects.create(
+            service=service,
+            valid_from=valid_from,
+            unit=unit,
+            out_of_contract_price=Decimal(prices[-1]) * 2,
+            absence_billed_price=Decimal(prices[-1]),
+        )
+        for low, high, price in zip((0, 401, 801), (400, 800, None), prices, strict=True):
+            TarifTranche.objects.create(tarif=tarif, qf_min=low, qf_max=high, price=Decimal(price))
+    return regie
 
 
 def delete_demo_billing(familles, communes) -> None:

@@ -228,9 +228,15 @@ def load_demo(*, now: dt.datetime) -> DemoResult:
         body="Vous pouvez désormais réserver la restauration et les garderies de vos enfants depuis ce portail.",
     )
 
-    # Separated parents: each logs in and pays different services.
+    # Separated parents: each logs in, pays different services and acts only on those (the
+    # other's rows are read-only), sees only their own invoices and contact details.
     martin = Famille.objects.create(
-        commune=communes[chatte], numero="381600000102", city="Chatte", postal_code="38160", direct_debit=True
+        commune=communes[chatte],
+        numero="381600000102",
+        city="Chatte",
+        postal_code="38160",
+        direct_debit=True,
+        shared_access=False,
     )
     julien = b.responsable(martin, "M.", "MARTIN", "Julien", "julien.martin@example.org", "06 00 00 00 02")
     sophie = b.responsable(martin, "Mme", "BERNARD", "Sophie", "sophie.bernard@example.org", "06 00 00 00 03")

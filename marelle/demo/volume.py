@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from marelle.core.bulk import insert_rows
 from marelle.demo.data import DEMO_PASSWORD, SERVICES
 from marelle.families.models import Enfant, Famille, Responsable
 from marelle.planning.models import (
@@ -99,6 +100,7 @@ ENROLMENT = [
 
 @dataclass
 class VolumeStats:
+    territory_id: int = 0
     communes: int = 0
     familles: int = 0
     responsables: int = 0
@@ -125,7 +127,10 @@ def _next_run_number() -> int:
 
 
 @transaction.atomic
-def generate_volume(*, families: int, seed: int = 0, now: dt.datetime | None = None) -> VolumeStats:
+def generate_volume(
+    *, families: int, seed: int = 0, now: dt.datetime | None = None, commune_count: int | None = None
+) -> VolumeStats:
+    """`families` spread over `commune_count` communes (default: one per 400 families, at least two)."""
     started = time.perf_counter()
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -140,7 +145,7 @@ def generate_volume(*, families: int, seed: int = 0, now: dt.datetime | None = N
         tick = time.perf_counter()
 
     territory = Territory.objects.create(name=f"Territoire de volume {run}", slug=f"volume-{run}")
-    n_communes = max(2, -(-families // FAMILIES_PER_COMMUNE))
+    n_communes = commune_count or max(2, -(-families // FAMILIES_PER_COMMUNE))
     communes = Commune.objects.bulk_create(
         Commune(territory=territory, name=f"Commune {run}-{i + 1}", slug=f"volume-{run}-{i + 1}", position=i)
         for i in range(n_communes)
@@ -202,7 +207,7 @@ def generate_volume(*, families: int, seed: int = 0, now: dt.datetime | None = N
         for p in periods
     )
     school_days = _school_days(years[0], closed)
-    stats.communes = n_communes
+    stats.communes, stats.territory_id = n_communes, territory.pk
     lap("territory")
 
     familles = Famille.objects.bulk_create(
@@ -289,41 +294,18 @@ def generate_volume(*, families: int, seed: int = 0, now: dt.datetime | None = N
 
 def _cell_rows(inscriptions, patterns, school_days, today, now, rng) -> Iterator[tuple]:
     """A regular pattern's year of cells: past days mostly present, future days booked."""
-    ops = connection.ops
-    since = ops.adapt_datetimefield_value(now)
+    since = now
     states_past = [CellState.PRESENT] * 92 + [CellState.ABSENCE_EXCUSED] * 5 + [CellState.ABSENCE_BILLED] * 3
     states_future = [CellState.BOOKED] * 96 + [CellState.ABSENCE_EXCUSED] * 4
     for ins, pattern in zip(inscriptions, patterns, strict=True):
         for weekday in pattern:
             for day in school_days[int(weekday)]:
                 state = rng.choice(states_past if day < today else states_future)
-                yield (ins.enfant_id, ins.service_id, ops.adapt_datefield_value(day), state.value, since, True, "")
+                yield (ins.enfant_id, ins.service_id, day, state.value, since, True, "")
 
 
 CELL_COLUMNS = ("enfant_id", "service_id", "date", "state", "state_since", "from_contrat", "note")
 
 
 def _insert_cells(rows: Iterator[tuple]) -> int:
-    table = Cell._meta.db_table
-    count = 0
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # psycopg 3: COPY is the fast path for millions of rows
-            with raw.copy(f"COPY {table} ({', '.join(CELL_COLUMNS)}) FROM STDIN") as copy:  # noqa: S608
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-        return count
-    sql = f"INSERT INTO {table} ({', '.join(CELL_COLUMNS)}) VALUES ({', '.join(['%s'] * len(CELL_COLUMNS))})"  # noqa: S608
-    chunk: list[tuple] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == 50_000:
-                cursor.executemany(sql, chunk)
-                count += len(chunk)
-                chunk = []
-        if chunk:
-            cursor.executemany(sql, chunk)
-            count += len(chunk)
-    return count
+    return insert_rows(Cell, CELL_COLUMNS, rows)

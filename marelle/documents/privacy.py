@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from marelle.documents.models import FamilyDocument
+from marelle.documents.selectors import family_documents
 from marelle.documents.storage import private_storage
 from marelle.families.models import Famille, Responsable
 
@@ -17,7 +18,8 @@ logger = logging.getLogger(__name__)
 def export_tables(famille: Famille, *, responsable: Responsable | None = None) -> dict[str, tuple]:
     return {
         "documents": (
-            FamilyDocument.objects.filter(famille=famille).order_by("uploaded_at", "id"),
+            # A separated parent's: not what the other responsable sent.
+            family_documents(famille, responsable).order_by("uploaded_at", "id"),
             ("id", "kind", "file", "extension", "original_name", "comment", "uploaded_at", "status", "refusal_reason"),
             {"kind": FamilyDocument.Kind, "status": FamilyDocument.Status},
         ),

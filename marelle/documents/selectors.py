@@ -10,7 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from marelle.documents.models import FamilyDocument, PublishedDocument
-from marelle.families.models import Famille
+from marelle.families.models import Famille, Responsable
 from marelle.planning.models import Demande
 
 
@@ -54,18 +54,28 @@ class FamilyDocumentRow:
     read_only: bool
 
 
-def family_documents(famille: Famille) -> QuerySet[FamilyDocument]:
-    return FamilyDocument.objects.filter(famille=famille)
+def family_documents(famille: Famille, responsable: Responsable | None = None) -> QuerySet[FamilyDocument]:
+    """The family's uploads; with `responsable` (families.access.records_scope: a separated
+    parent), not those the other responsable sent."""
+    documents = FamilyDocument.objects.filter(famille=famille)
+    if responsable is not None:
+        documents = documents.filter(Q(responsable=responsable) | Q(responsable__isnull=True))
+    return documents
 
 
-def absence_justificatifs(famille: Famille) -> QuerySet[Demande]:
-    """The family's demandes that carry a supporting document (e.g. a certificat médical)."""
-    return Demande.objects.filter(famille=famille).exclude(document="").select_related("enfant").order_by("-created_at")
+def absence_justificatifs(famille: Famille, responsable: Responsable | None = None) -> QuerySet[Demande]:
+    """The family's demandes that carry a supporting document (e.g. a certificat médical);
+    with `responsable`, not those the other responsable made."""
+    demandes = Demande.objects.filter(famille=famille).exclude(document="")
+    if responsable is not None:
+        others = Responsable.objects.filter(famille=famille, user__isnull=False).exclude(pk=responsable.pk)
+        demandes = demandes.exclude(created_by__in=others.values("user_id"))
+    return demandes.select_related("enfant").order_by("-created_at")
 
 
-def family_document_rows(famille: Famille) -> list[FamilyDocumentRow]:
+def family_document_rows(famille: Famille, responsable: Responsable | None = None) -> list[FamilyDocumentRow]:
     """The family's documents, newest first: uploads with their status, then absences'
-    justificatifs shown read-only."""
+    justificatifs shown read-only (a separated parent's own: see `family_documents`)."""
     rows = [
         FamilyDocumentRow(
             kind=d.kind,
@@ -78,7 +88,7 @@ def family_document_rows(famille: Famille) -> list[FamilyDocumentRow]:
             pk=d.pk,
             read_only=False,
         )
-        for d in family_documents(famille)
+        for d in family_documents(famille, responsable)
     ]
     rows += [
         FamilyDocumentRow(
@@ -92,7 +102,7 @@ def family_document_rows(famille: Famille) -> list[FamilyDocumentRow]:
             pk=d.pk,
             read_only=True,
         )
-        for d in absence_justificatifs(famille)
+        for d in absence_justificatifs(famille, responsable)
     ]
     rows.sort(key=lambda r: r.at, reverse=True)
     return rows

@@ -16,6 +16,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from marelle.audit.services import log_action
+from marelle.core.text import check_lengths
 from marelle.families.models import (
     CONTACT_POLICY_DEFAULTS,
     ContactChangeRequest,
@@ -64,6 +65,13 @@ def _wanted(values: dict[str, str], current: dict[str, dict[str, str]]) -> dict[
         f: {part: (values[part] or "").strip() if part in values else current[f][part] for part in parts}
         for f, parts in PARTS.items()
     }
+
+
+def _check_lengths(wanted: dict[str, dict[str, str]]) -> None:
+    """Each part within its column's max_length (a demande waits as JSON, unbounded)."""
+    for contact_field, parts in wanted.items():
+        model = Famille if contact_field == ContactField.ADDRESS else Responsable
+        check_lengths(parts, {part: model._meta.get_field(part).max_length for part in parts})
 
 
 def _check_email_free(responsable: Responsable, email: str) -> None:
@@ -115,6 +123,7 @@ def contact_change_submit(
     modes = contact_modes(famille.commune)
     current = current_contact(responsable)
     wanted = _wanted(values, current)
+    _check_lengths(wanted)
     outcome = ContactChangeOutcome()
     with transaction.atomic():
         for contact_field in ContactField.values:

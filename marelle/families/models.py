@@ -31,6 +31,17 @@ class Famille(models.Model):
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     mandate_reference = models.CharField(_("RUM"), max_length=35, blank=True)
     mandate_signed_on = models.DateField(_("mandat signé le"), null=True, blank=True)
+    # Off for separated parents: each responsable then acts on the services they pay and sees
+    # only their own invoices and contact details (marelle/families/access.py).
+    shared_access = models.BooleanField(
+        _("accès partagé entre les responsables"),
+        default=True,
+        help_text=_(
+            "Décochez pour des parents séparés : chacun ne réserve, n'annule et ne déclare d'absence que sur "
+            "les services qu'il paie, voit les autres en lecture seule, et ne voit que ses propres factures, "
+            "paiements et coordonnées."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

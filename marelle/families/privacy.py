@@ -27,9 +27,12 @@ FAMILLE_FIELDS = (
 
 
 def export_tables(famille: Famille, *, responsable: Responsable | None = None) -> dict[str, tuple]:
+    responsables = Responsable.objects.filter(famille=famille)
+    if responsable is not None:  # a separated parent: their own details, not the other's
+        responsables = responsables.filter(pk=responsable.pk)
     return {
         "responsables": (
-            Responsable.objects.filter(famille=famille).order_by("id"),
+            responsables.order_by("id"),
             # The login's identifiant and dates, never its password hash.
             (
                 "id",

@@ -29,6 +29,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from marelle.audit.services import log_action
+from marelle.core.text import NOTE_MAX_CHARS, check_lengths
 from marelle.families.models import Enfant, Famille, Responsable
 
 FAMILLE_FIELDS = (
@@ -45,8 +46,11 @@ FAMILLE_FIELDS = (
     "bic",
     "mandate_reference",
     "mandate_signed_on",
+    "shared_access",
 )
 RESPONSABLE_FIELDS = ("civilite", "nom", "prenom", "email", "phone", "notify_by_email")
+# The TextFields' caps (no database limit); CharFields are held to their max_length.
+TEXT_LIMITS = {"allergies": NOTE_MAX_CHARS, "authorized_pickup": NOTE_MAX_CHARS}
 # What a parent changes on their own account page.
 CONTACT_FIELDS = ("email", "phone", "notify_by_email")
 ENFANT_FIELDS = (
@@ -140,6 +144,8 @@ def _update_audited(
     unknown = set(values) - set(fields)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
+    limits = {name: TEXT_LIMITS.get(name) or model._meta.get_field(name).max_length for name in values}
+    check_lengths(values, {name: limit for name, limit in limits.items() if limit})
     with transaction.atomic():
         locked = model.objects.select_for_update(of=("self",)).get(pk=obj.pk)
         if version is not None and version != version_of(locked, fields):
@@ -246,7 +252,8 @@ def famille_update(
     version: str | None = None,
     today: dt.date | None = None,
 ) -> list[FieldChange]:
-    """Contact details, quotient familial and SEPA mandate. A change to the QF or the
+    """Contact details, quotient familial, SEPA mandate and whether the responsables share
+    access (off for separated parents: families/access.py). A change to the QF or the
     mandate is refused whole (ValidationError) if the result breaks a rule of `famille_check`."""
     today = today or timezone.localdate()
     values = dict(values)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marelle.core.text import MESSAGE_MAX_CHARS
+
 ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
 
 
@@ -33,10 +35,12 @@ def files_field():
 
 class WriteForm(forms.Form):
     subject = forms.CharField(label=_("Objet"), max_length=200)
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(label=_("Message"), max_length=MESSAGE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 8}))
     files = files_field()
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Votre réponse"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(
+        label=_("Votre réponse"), max_length=MESSAGE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6})
+    )
     files = files_field()

@@ -11,7 +11,8 @@ from functools import lru_cache
 
 import holidays as holidays_lib
 
-from marelle.families.models import Enfant
+from marelle.families.access import responsable_may_act
+from marelle.families.models import Enfant, Responsable
 from marelle.planning import deadlines
 from marelle.planning.models import FREE, Cell, DeadlineRule, Inscription, Service
 from marelle.territory.models import Closure
@@ -101,6 +102,9 @@ class ChildContext:
     closures: list[ClosureInfo]
     cells: dict[tuple[int, dt.date], Cell]
     holidays: frozenset[dt.date] = field(default_factory=frozenset)
+    # The parent asking (None: an agent, or no one in particular): separated parents act
+    # only on the inscriptions they pay (families/access.py).
+    acting: Responsable | None = None
     _cutoffs: dict[tuple[int, dt.date, str], dt.datetime] = field(default_factory=dict, repr=False)
 
     @property
@@ -121,6 +125,9 @@ class ChildContext:
             if inscription.service_id == service.pk and inscription.covers(day):
                 return inscription
         return None
+
+    def may_act(self, inscription: Inscription) -> bool:
+        return self.acting is None or responsable_may_act(self.acting, inscription)
 
     def closure_on(self, service: Service, day: dt.date) -> ClosureInfo | None:
         for closure in self.closures:
@@ -168,12 +175,13 @@ def load_child_context(
     service_ids: set[int] | None = None,
     lock_cells: bool = False,
     inscriptions: list[Inscription] | None = None,
+    acting: Responsable | None = None,
 ) -> ChildContext:
     """Three queries: inscriptions (with services and rules), closures, cells.
 
     `enfant` must come with ENFANT_RELATED selected (else the rule lookup adds queries).
     A page that already loaded the child's inscriptions (with INSCRIPTION_RELATED) passes
-    them in, and saves the first query.
+    them in, and saves the first query. `acting` is the parent asking (see ChildContext).
     """
     if inscriptions is None:
         inscriptions_qs = (
@@ -204,4 +212,5 @@ def load_child_context(
         closures=load_closures(enfant.famille.commune_id, first, last),
         cells=cells,
         holidays=public_holidays_around(first, last),
+        acting=acting,
     )

@@ -203,8 +203,10 @@ OCCUPYING_STATES = frozenset(
 
 
 class Cell(models.Model):
-    enfant = models.ForeignKey(Enfant, on_delete=models.CASCADE, related_name="cells")
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cells")
+    # No index of their own: the unique (enfant, service, date) and the (service, date, state)
+    # indexes lead with them. Two indexes fewer to write on every booking and closure.
+    enfant = models.ForeignKey(Enfant, on_delete=models.CASCADE, related_name="cells", db_index=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cells", db_index=False)
     date = models.DateField()
     state = models.CharField(max_length=20, choices=CellState.choices)
     # When the current state was entered: orders the waiting list.

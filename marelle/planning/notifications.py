@@ -15,15 +15,21 @@ from django.utils.translation import gettext as _
 
 from marelle.core.dates import day_format
 from marelle.messaging.kinds import Kind
-from marelle.messaging.services import Notice, notify_many
+from marelle.messaging.services import Notice, notify_many, notify_many_later
+
+# Above this many families, the notices are written by the worker (one task row in the
+# planning change's transaction), so that the agent's answer does not wait for them.
+INLINE_NOTICES = 50
 
 
 def notify_familles(messages: dict[int, tuple[str, str]], *, kind: str) -> None:
-    """messages: famille id → (subject, body); one notice per family, in the caller's transaction."""
-    if messages:
-        notify_many(
-            [Notice(famille_id=famille_id, kind=kind, subject=s, body=b) for famille_id, (s, b) in messages.items()]
-        )
+    """messages: famille id → (subject, body); one notice per family, written in the caller's
+    transaction, or by the worker from a task row written there when there are many."""
+    notices = [Notice(famille_id=famille_id, kind=kind, subject=s, body=b) for famille_id, (s, b) in messages.items()]
+    if len(notices) > INLINE_NOTICES:
+        notify_many_later(notices)
+    elif notices:
+        notify_many(notices)
 
 
 def notify_familles_on_commit(messages: dict[int, tuple[str, str]], kind: str = Kind.FERMETURE) -> None:

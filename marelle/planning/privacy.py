@@ -25,6 +25,12 @@ logger = logging.getLogger(__name__)
 
 
 def export_tables(famille: Famille, *, responsable: Responsable | None = None) -> dict[str, tuple]:
+    # The children's enrolments and planning are in every responsable's export; a separated
+    # parent's leaves out the demandes the other responsable made (their comments, documents).
+    demandes = Demande.objects.filter(famille=famille)
+    if responsable is not None:
+        others = Responsable.objects.filter(famille=famille, user__isnull=False).exclude(pk=responsable.pk)
+        demandes = demandes.exclude(created_by__in=others.values("user_id"))
     return {
         "inscriptions": (
             Inscription.objects.filter(enfant__famille=famille).order_by("id"),
@@ -45,7 +51,7 @@ def export_tables(famille: Famille, *, responsable: Responsable | None = None) -
             ("id", "inscription_id", "weekdays", "start_date", "end_date", "created_at"),
         ),
         "demandes": (
-            Demande.objects.filter(famille=famille).order_by("id"),
+            demandes.order_by("id"),
             (
                 "id",
                 "enfant_id",
@@ -61,7 +67,7 @@ def export_tables(famille: Famille, *, responsable: Responsable | None = None) -
             {"kind": Demande.Kind, "status": Demande.Status, "reason": AbsenceReason},
         ),
         "demandes_lignes": (
-            DemandeLine.objects.filter(demande__famille=famille).order_by("id"),
+            DemandeLine.objects.filter(demande__in=demandes.values("pk")).order_by("id"),
             ("id", "demande_id", "service__name", "date", "from_state", "to_state"),
             {"from_state": CellState, "to_state": CellState},
         ),

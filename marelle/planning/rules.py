@@ -30,6 +30,8 @@ CANCELLABLE = {
     CellState.WAITING: FREE,
     CellState.ABSENCE_PENDING: CellState.BOOKED,
 }
+# A verdict's code when the day belongs to the other responsable of separated parents.
+NOT_PAYER = "not_payer"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Verdict:
     to_state: str | None = None
     error: str | None = None
     late: bool = False
+    code: str = ""  # why it is refused, when a caller answers differently (NOT_PAYER)
 
     @property
     def allowed(self) -> bool:
@@ -51,6 +54,17 @@ class Verdict:
 
 def local_today(now: dt.datetime) -> dt.date:
     return now.astimezone(deadlines.PARIS).date()
+
+
+def _payer_problem(ctx: ChildContext, service: Service, day: dt.date) -> str | None:
+    """Why the parent asking may not act on this day's inscription (separated parents), or None."""
+    inscription = ctx.inscription_on(service, day)
+    if inscription is None or ctx.may_act(inscription):
+        return None
+    return _("Le service %(service)s est réglé par %(payer)s : vous pouvez consulter ces jours, pas les modifier.") % {
+        "service": service.name,
+        "payer": inscription.responsable,
+    }
 
 
 def _day_problem(ctx: ChildContext, service: Service, day: dt.date, now: dt.datetime) -> str | None:
@@ -73,6 +87,9 @@ def _day_problem(ctx: ChildContext, service: Service, day: dt.date, now: dt.date
 def judge(ctx: ChildContext, action: Action, service: Service, day: dt.date, now: dt.datetime) -> Verdict:
     from_state = ctx.state(service, day)
     verdict = {"action": action, "service": service, "day": day, "from_state": from_state}
+    problem = _payer_problem(ctx, service, day)
+    if problem:
+        return Verdict(**verdict, error=problem, code=NOT_PAYER)
     problem = _day_problem(ctx, service, day, now)
     if problem:
         return Verdict(**verdict, error=problem)
@@ -108,7 +125,7 @@ def judge(ctx: ChildContext, action: Action, service: Service, day: dt.date, now
 
 def allowed_actions(ctx: ChildContext, service: Service, day: dt.date, now: dt.datetime) -> list[Action]:
     """The actions `judge` would allow, computed once per cell (the grid calls this ~120 times)."""
-    if _day_problem(ctx, service, day, now):
+    if _payer_problem(ctx, service, day) or _day_problem(ctx, service, day, now):
         return []
     state = ctx.state(service, day)
     actions = []

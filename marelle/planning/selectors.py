@@ -15,7 +15,8 @@ from django.utils.formats import date_format
 from django.utils.translation import pgettext_lazy
 
 from marelle.core.dates import MAX_YEAR, MIN_YEAR, day_format
-from marelle.families.models import Enfant
+from marelle.families.access import responsable_may_act
+from marelle.families.models import Enfant, Responsable
 from marelle.planning import deadlines
 from marelle.planning.context import ChildContext, ClosureInfo, load_child_context
 from marelle.planning.models import FREE, CellChange, CellState, Demande, DemandeLine, Inscription, Service
@@ -68,6 +69,7 @@ class GridRow:
     service: Service
     responsable: str
     cells: list[GridCell]
+    read_only: bool = False  # paid by the other responsable of separated parents
 
 
 @dataclass(frozen=True)
@@ -138,9 +140,11 @@ def month_grid(
     missing_attendance: bool = False,
     agent: bool = False,
     inscriptions: list[Inscription] | None = None,
+    acting: Responsable | None = None,
 ) -> MonthGrid:
     """One child's month: 3 queries whatever the number of services or days (2 when the
     page passes the child's `inscriptions`, loaded with `context.INSCRIPTION_RELATED`).
+    `acting` is the parent looking: the rows they may not act on come without actions.
 
     `enfant` must be loaded with `context.ENFANT_RELATED` selected.
     """
@@ -148,7 +152,7 @@ def month_grid(
         # Callers parse months with core.dates; a year near 1 or 9999 would overflow below.
         raise ValueError(f"month_grid: year {year} out of range")
     first, last = month_bounds(year, month)
-    ctx = load_child_context(enfant, first, last, inscriptions=inscriptions)
+    ctx = load_child_context(enfant, first, last, inscriptions=inscriptions, acting=acting)
     today = local_today(now)
     days = [grid_day(first + dt.timedelta(days=i), today) for i in range((last - first).days + 1)]
     all_services = ctx.services
@@ -162,12 +166,14 @@ def month_grid(
     for service in services:
         if missing_attendance and not any(ctx.state(service, d.date) == CellState.ERROR for d in days):
             continue
-        payer = next((i.responsable for i in ctx.inscriptions if i.service_id == service.pk), None)
+        inscription = next((i for i in ctx.inscriptions if i.service_id == service.pk), None)
+        payer = inscription.responsable if inscription else None
         rows.append(
             GridRow(
                 service=service,
                 responsable=str(payer) if payer else "",
                 cells=[build_cell(ctx, service, d.date, now, agent=agent) for d in days],
+                read_only=not agent and inscription is not None and not ctx.may_act(inscription),
             )
         )
     previous = (first - dt.timedelta(days=1)).replace(day=1)
@@ -197,14 +203,19 @@ class LoneCell:
 
 
 def cells_for(
-    enfant: Enfant, keys: list[tuple[int, dt.date]], *, now: dt.datetime, agent: bool = False
+    enfant: Enfant,
+    keys: list[tuple[int, dt.date]],
+    *,
+    now: dt.datetime,
+    agent: bool = False,
+    acting: Responsable | None = None,
 ) -> list[LoneCell]:
     """Fresh cells after an action, to swap in place. Three queries; a key for a service the
     child is not enrolled in is simply absent from the result."""
     keys = sorted(set(keys), key=lambda k: (k[1], k[0]))
     if not keys:
         return []
-    ctx = load_child_context(enfant, keys[0][1], keys[-1][1], service_ids={s for s, _ in keys})
+    ctx = load_child_context(enfant, keys[0][1], keys[-1][1], service_ids={s for s, _ in keys}, acting=acting)
     today = local_today(now)
     result = []
     for service_id, day in keys:
@@ -212,6 +223,21 @@ def cells_for(
         if service is not None:
             result.append(LoneCell(build_cell(ctx, service, day, now, agent=agent), grid_day(day, today), service.name))
     return result
+
+
+def services_to_book(enfant: Enfant, *, today: dt.date, acting: Responsable | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the services the child is enrolled in from `today` on that `acting` may
+    act on (separated parents: those they pay), in the grid's order. One query."""
+    inscriptions = (
+        Inscription.objects.filter(enfant=enfant, end_date__gte=today)
+        .select_related("service", "responsable")
+        .order_by("service__position", "service__name")
+    )
+    seen: dict[int, str] = {}
+    for inscription in inscriptions:
+        if acting is None or responsable_may_act(acting, inscription):
+            seen.setdefault(inscription.service_id, inscription.service.name)
+    return list(seen.items())
 
 
 # Reads for the agents' pages, each taking the queryset the agent may see (their scope).

@@ -8,8 +8,9 @@ through a module `marelle/<app>/privacy.py`; every function in it is optional:
         '''The app's tables in the family's export, in order: name -> (queryset, fields) or
         (queryset, fields, labels). The queryset is read once with `.values(*fields)` (one
         query per table, never per child); `labels` maps a field to its Choices, which adds
-        a `<field>_libelle` column. `responsable` is the parent who asked (None when an agent
-        or a command exports); an app may leave out what belongs to another responsable.'''
+        a `<field>_libelle` column. `responsable` is the parent who asked when their family
+        keeps its responsables apart (families.access.records_scope), else None (a household,
+        an agent, a command): the app then leaves out what belongs to the other responsable.'''
 
     def export_files(tables: dict[str, list[dict]]) -> list[tuple[str, bytes]]:
         '''Files to add to the ZIP, from the rows this app exported: (name in the archive,

@@ -24,6 +24,7 @@ from django.db.models import Choices, QuerySet
 from django.utils import timezone
 
 from marelle.audit.services import log_action
+from marelle.families.access import records_scope
 from marelle.families.models import Famille, Responsable
 from marelle.families.privacy import FAMILLE_FIELDS
 from marelle.privacy.contributions import providing
@@ -161,7 +162,9 @@ def export_filename(famille: Famille, *, now: dt.datetime) -> str:
 
 
 def family_export(*, famille: Famille, actor: Any, now: dt.datetime, responsable: Responsable | None = None) -> bytes:
-    """The export a parent downloads; who downloaded what, and when, goes to the audit trail."""
-    content = family_export_zip(famille, now=now, responsable=responsable)
+    """The export a parent downloads; who downloaded what, and when, goes to the audit trail.
+    `responsable` is the parent who asked: a separated parent's export leaves out what is the
+    other responsable's (families.access.records_scope)."""
+    content = family_export_zip(famille, now=now, responsable=records_scope(responsable))
     log_action(obj=famille, action="famille.data_exported", actor=actor, data={"bytes": len(content)})
     return content

@@ -16,6 +16,10 @@
   var absenceError = document.getElementById("absence-error");
   var bulkForm = document.getElementById("bulk-form");
   var countLine = document.getElementById("selection-count");
+  var priceLine = document.getElementById("selection-price");
+  var priceUrl = root.dataset.priceUrl;
+  var priceTimer = null;
+  var priceAsked = 0; // the last request wins: an older answer arriving late is dropped
   var toggle = document.getElementById("selection-toggle");
   var labels = JSON.parse(root.dataset.labels || "{}");
   var actionUrl = root.dataset.actionUrl;
@@ -190,6 +194,17 @@
       if (action === "none") item.setAttribute("aria-disabled", "true");
       menu.appendChild(item);
     });
+    if (actions.indexOf("book") >= 0) {
+      // The price joins the item's own text, so that a screen reader reads it with the action.
+      fetchPrice([keyOf(btn)]).then(function (text) {
+        var item = menu.querySelector('[data-action="book"]');
+        if (!text || menuOwner !== btn || !item) return;
+        var note = document.createElement("span");
+        note.className = "cell-menu__price";
+        note.textContent = (labels.price_one || "{text}").replace("{text}", text);
+        item.appendChild(note);
+      });
+    }
     menu.hidden = false;
     var rect = btn.getBoundingClientRect();
     var left = (x != null ? x : rect.left) + window.scrollX;
@@ -331,6 +346,32 @@
       var n = picks().length;
       countLine.textContent = countText(n);
     }
+    if (priceLine) {
+      clearTimeout(priceTimer);
+      priceTimer = setTimeout(showSelectionPrice, 200);
+    }
+  }
+
+  // ------------------------------------------------------------------ prices
+
+  // What booking `keys` would cost, asked to the server (the invoices' own rules); "" if nothing.
+  function fetchPrice(keys) {
+    if (!priceUrl || !keys.length) return Promise.resolve("");
+    var query = keys.map(function (k) { return "cells=" + encodeURIComponent(k); }).join("&");
+    return fetch(priceUrl + "?" + query, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { text: "" }; })
+      .then(function (data) { return data.text || ""; })
+      .catch(function () { return ""; });
+  }
+
+  function showSelectionPrice() {
+    var keys = picks().map(function (box) { return box.value; });
+    var asked = ++priceAsked;
+    if (!keys.length) { priceLine.textContent = ""; return; }
+    fetchPrice(keys).then(function (text) {
+      if (asked !== priceAsked) return;
+      priceLine.textContent = text ? (labels.price || "{text}").replace("{text}", text) : "";
+    });
   }
 
   function countText(n) {

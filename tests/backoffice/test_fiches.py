@@ -39,6 +39,8 @@ def famille_post(famille: Famille, **overrides) -> dict:
     }
     if famille.direct_debit:
         data["direct_debit"] = "on"
+    if famille.shared_access:  # a ticked box, as the browser posts it
+        data["shared_access"] = "on"
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 

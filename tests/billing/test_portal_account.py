@@ -113,10 +113,28 @@ def test_the_pdf_holds_the_numero_famille_the_lines_and_the_total(alice_client, 
     assert "Chatte" in text and "Régie périscolaire de Chatte" in text
     assert "ZTEST PAYS" in text
     assert "RESTAURATION — Réservé / Présent" in text
-    assert "QF 620 → tranche 2 : 3,20" in text
+    assert "QF 620 » tranche 2 : 3,20" in text  # the core font has no arrow
     assert "38,40" in text and "Total à payer" in text
     assert "Comment payer" in text and "prélèvement" in text and "En mairie" in text
     assert "Trésorerie de Saint-Marcellin" in text  # the régie's invoice text
+
+
+def test_the_pdf_draws_in_the_core_font_when_windows_1252_suffices(october):
+    pdf = october.pdf.read()
+    assert b"/Helvetica" in pdf and b"/FontFile2" not in pdf  # nothing embedded
+    assert len(pdf) < 6000
+
+
+def test_a_name_beyond_windows_1252_embeds_a_unicode_font(world, cantine, cantine_tarif, regie):
+    world.alice.nom, world.alice.prenom = "Nguyễn", "Łucja"
+    world.alice.save()
+    cells(world.enfant, cantine, school_days(OCT)[:2])
+    facture = Facture.objects.get(run=issue(regie))
+    pdf = facture.pdf.read()
+    assert b"/FontFile2" in pdf  # DejaVu, embedded
+    text = pdf_text(pdf)
+    assert "Nguyễn" in text and "Łucja" in text
+    assert "→ tranche" in text  # the price explanation keeps its arrow
 
 
 def test_the_pdf_is_written_once_at_issue_and_never_changes(alice_client, world, october, regie):

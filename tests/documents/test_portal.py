@@ -138,3 +138,9 @@ def test_an_agent_is_sent_to_the_back_office(agent_client, world, make_family_do
     document = make_family_document()
     assert agent_client.get(INFOS).status_code == 302
     assert agent_client.get(reverse("portal:document_famille", args=[document.pk])).status_code == 302
+
+
+def test_the_upload_form_says_the_size_limit_in_mo(alice_client, settings):
+    settings.DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+    html = alice_client.get(reverse("portal:infos")).content.decode()
+    assert "PDF, JPEG ou PNG, 5 Mo au plus." in html and "Mio" not in html

@@ -108,3 +108,45 @@ def test_after_the_last_retry_the_email_is_failed_and_shown(world, smtp_server, 
     row = OutboxEmail.objects.get()
     assert row.status == OutboxEmail.Status.FAILED and row.attempts == 2
     assert "Connection" in row.last_error or "refused" in row.last_error.lower()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_closure_leaves_its_notices_to_the_worker(world, cantine, smtp_server, database_tasks, monkeypatch):
+    """Over INLINE_NOTICES families, the request writes one task row in its transaction and
+    the worker writes the messages and sends the mails: the agent does not wait for them."""
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr("marelle.planning.notifications.INLINE_NOTICES", 3)
+    for _i in range(FAMILIES - 1):
+        famille = f.FamilleFactory(commune=world.commune)
+        responsable = f.ResponsableFactory(famille=famille)
+        enfant = f.EnfantFactory(famille=famille, etablissement=world.etablissement)
+        f.InscriptionFactory(enfant=enfant, service=cantine, school_year=world.school_year, responsable=responsable)
+    for enfant in world.commune.familles.all().values_list("enfants", flat=True):
+        f.CellFactory(enfant_id=enfant, service=cantine, date=MONDAY, state=CellState.BOOKED)
+    closure = f.ClosureFactory(commune=world.commune, start_date=MONDAY, end_date=MONDAY, label="Grève")
+
+    with time_machine.travel(NOW, tick=False):
+        with transaction.atomic():
+            closed = planning.closure_apply(actor=world.agent.user, closure=closure, now=NOW)
+        assert closed == FAMILIES
+        assert not Message.objects.exists() and not OutboxEmail.objects.exists()
+        assert DBTaskResult.objects.filter(task_path__endswith="write_notices").count() == 1
+        run_worker()
+
+    assert Message.objects.filter(system=True, subject__contains="fermeture").count() == FAMILIES
+    assert len(smtp_server.collector.recipients()) == FAMILIES
+    assert set(OutboxEmail.objects.values_list("status", flat=True)) == {OutboxEmail.Status.SENT}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_closure_rolled_back_notifies_nobody(world, cantine, database_tasks, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr("marelle.planning.notifications.INLINE_NOTICES", 0)
+    f.CellFactory(enfant=world.enfant, service=cantine, date=MONDAY, state=CellState.BOOKED)
+    closure = f.ClosureFactory(commune=world.commune, start_date=MONDAY, end_date=MONDAY, label="Grève")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        planning.closure_apply(actor=world.agent.user, closure=closure, now=NOW)
+        raise RuntimeError("the closure fails after its notices were queued")
+    assert not DBTaskResult.objects.exists()  # the task row went with the transaction

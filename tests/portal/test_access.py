@@ -117,6 +117,7 @@ PARENT_OBJECT_URLS = {
     "portal:attachment": lambda w: reverse("portal:attachment", args=[_their_attachment(w).pk]),
     "portal:planning": lambda w: reverse("portal:planning", args=[w.other_enfant.pk]),
     "portal:planning_action": lambda w: reverse("portal:planning_action", args=[w.other_enfant.pk]),
+    "portal:planning_price": lambda w: reverse("portal:planning_price", args=[w.other_enfant.pk]),
     "portal:rythme": lambda w: reverse("portal:rythme", args=[w.other_enfant.pk]),
     "portal:demande_cancel": lambda w: reverse("portal:demande_cancel", args=[_their_demande(w).pk]),
     "portal:document_famille": lambda w: reverse("portal:document_famille", args=[_their_document(w).pk]),

@@ -91,7 +91,8 @@ def decide(request):
     form = DecisionForm(request.POST)
     back = safe_next(request, reverse("backoffice:demandes"))
     if not form.is_valid():
-        messages.error(request, _("Requête invalide."))
+        # A comment over its cap says so; anything else was not sent by our form.
+        messages.error(request, form.errors["comment"][0] if "comment" in form.errors else _("Requête invalide."))
         return redirect(back)
     one = request.POST.get("accept_one", "")
     if one.isdigit():  # a row's own button: accept that one

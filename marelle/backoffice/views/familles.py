@@ -249,4 +249,5 @@ FAMILLE_SECTIONS = [
         gettext_lazy("Prélèvement (mandat SEPA)"),
         ["direct_debit", "iban", "bic", "mandate_reference", "mandate_signed_on"],
     ),
+    (gettext_lazy("Accès des responsables"), ["shared_access"]),
 ]

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from marelle.backoffice.access import agent_view
@@ -261,7 +262,11 @@ def sepa_index(request):
             else:
                 messages.success(
                     request,
-                    _("Fichier de prélèvements créé : %(count)s prélèvements, %(total)s.")
+                    ngettext(
+                        "Fichier de prélèvements créé : %(count)s prélèvement, %(total)s.",
+                        "Fichier de prélèvements créé : %(count)s prélèvements, %(total)s.",
+                        batch.count,
+                    )
                     % {"count": batch.count, "total": money(batch.total)},
                 )
                 return redirect("backoffice:sepa_batch", pk=batch.pk)

@@ -17,7 +17,7 @@ from marelle.messaging.services.conversations import (
     message_mark_handled,
     message_mark_read,
 )
-from marelle.messaging.services.notify import Notice, notify, notify_many, preference_set
+from marelle.messaging.services.notify import Notice, notify, notify_many, notify_many_later, preference_set
 from marelle.messaging.services.outbox import deliver, outbox_retry, sweep
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "message_mark_read",
     "notify",
     "notify_many",
+    "notify_many_later",
     "outbox_retry",
     "preference_set",
     "sweep",

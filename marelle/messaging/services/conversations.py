@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from marelle.audit.services import log_action
+from marelle.core.text import MESSAGE_MAX_CHARS, too_long_message
 from marelle.families.models import Famille, Responsable
 from marelle.messaging.kinds import Kind
 from marelle.messaging.models import Attachment, Broadcast, Message
@@ -73,6 +74,8 @@ def _clean_text(subject: str | None, body: str) -> tuple[str, str]:
         errors.setdefault("subject", []).append(_("L'objet ne dépasse pas 200 caractères."))
     if not body:
         errors.setdefault("body", []).append(_("Le message est vide."))
+    if len(body) > MESSAGE_MAX_CHARS:
+        errors.setdefault("body", []).append(too_long_message(MESSAGE_MAX_CHARS, len(body)))
     if errors:
         raise MessagingError(errors)
     return subject, body

@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from marelle.families.models import Famille, Responsable
 from marelle.messaging.kinds import Kind
@@ -75,6 +75,9 @@ def notify(
     return notify_many([notice])[0]
 
 
+NOTICES_PER_TASK = 1000
+
+
 def notify_many(notices: Sequence[Notice]) -> list[Message]:
     """Many notices in three INSERTs (messages, emails) and one hand-over to the worker."""
     for notice in notices:
@@ -107,6 +110,21 @@ def notify_many(notices: Sequence[Notice]) -> list[Message]:
     return messages
 
 
+def notify_many_later(notices: Sequence[Notice]) -> None:
+    """Many notices written by the worker instead of the request: one task row, in the
+    caller's transaction (django-tasks' database backend writes it there), that writes the
+    messages and their outbox rows. For large audiences (a closure reaching 2,000 families
+    answers the agent at once); `related` objects are not carried."""
+    from marelle.messaging.tasks import write_notices
+
+    for notice in notices:
+        if notice.kind not in Kind.values:
+            raise ValueError(f"unknown notification kind {notice.kind!r}")
+    rows = [[n.famille_id, n.responsable_id, n.kind, n.subject, n.body] for n in notices]
+    for start in range(0, len(rows), NOTICES_PER_TASK):
+        write_notices.enqueue(rows=rows[start : start + NOTICES_PER_TASK])
+
+
 def queue_emails(messages: Sequence[Message], *, now: dt.datetime | None = None) -> list[OutboxEmail]:
     """The outbox rows for saved commune→family messages, handed to the worker on commit."""
     now = now or timezone.now()
@@ -125,11 +143,6 @@ def queue_emails(messages: Sequence[Message], *, now: dt.datetime | None = None)
             "responsable_id", "kind"
         )
     )
-    commune_names = dict(Famille.objects.filter(pk__in=famille_ids).values_list("pk", "commune__name"))
-    text_template = get_template("messaging/email/notice.txt")
-    html_template = get_template("messaging/email/notice.html")
-    site = settings.SITE_URL.rstrip("/")
-    account_url = site + reverse("portal:compte")
     rows = []
     for message in messages:
         wanted = [
@@ -138,16 +151,6 @@ def queue_emails(messages: Sequence[Message], *, now: dt.datetime | None = None)
             if (message.responsable_id is None or r.pk == message.responsable_id)
             and (r.pk, message.kind) not in opted_out
         ]
-        if not wanted:
-            continue
-        context = {
-            "subject": message.subject,
-            "body": message.body,
-            "commune": commune_names.get(message.famille_id, ""),
-            "message_url": site + reverse("portal:message", args=[message.root.pk]),
-            "account_url": account_url,
-        }
-        text, html = text_template.render(context), html_template.render(context)
         for r in wanted:
             rows.append(
                 OutboxEmail(
@@ -157,8 +160,8 @@ def queue_emails(messages: Sequence[Message], *, now: dt.datetime | None = None)
                     kind=message.kind,
                     recipient=r.email,
                     subject=message.subject[:255],
-                    text=text,
-                    html=html,
+                    text="",  # rendered by the worker (email_parts): a closure must not wait for 2,000 renderings
+                    html="",
                     next_attempt_at=now,
                     created_at=now,
                 )
@@ -166,6 +169,23 @@ def queue_emails(messages: Sequence[Message], *, now: dt.datetime | None = None)
     OutboxEmail.objects.bulk_create(rows)
     enqueue_on_commit([row.pk for row in rows])
     return rows
+
+
+def email_parts(message: Message) -> tuple[str, str]:
+    """The text and HTML bodies of the email that carries `message` (French, as the portal)."""
+    site = settings.SITE_URL.rstrip("/")
+    context = {
+        "subject": message.subject,
+        "body": message.body,
+        "commune": message.famille.commune.name,
+        "message_url": site + reverse("portal:message", args=[message.root.pk]),
+        "account_url": site + reverse("portal:compte"),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        return (
+            get_template("messaging/email/notice.txt").render(context),
+            get_template("messaging/email/notice.html").render(context),
+        )
 
 
 def enqueue_on_commit(ids: list[int]) -> None:

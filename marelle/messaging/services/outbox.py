@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from marelle.audit.services import log_action
 from marelle.messaging.models import OutboxEmail
-from marelle.messaging.services.notify import enqueue
+from marelle.messaging.services.notify import email_parts, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +63,12 @@ def deliver(*, ids: list[int]) -> DeliveryReport:
             if not claimed:
                 report.skipped.append(pk)
                 continue
-            row = OutboxEmail.objects.get(pk=pk)
+            row = OutboxEmail.objects.select_related("message__famille__commune", "message__thread").get(pk=pk)
             try:
+                if not row.text:  # rendered here, not in the request that queued it
+                    if row.message is None:
+                        raise ValueError("the message of this email no longer exists")
+                    row.text, row.html = email_parts(row.message)
                 if connection is None:
                     connection = get_connection()
                     connection.open()
@@ -85,6 +89,8 @@ def deliver(*, ids: list[int]) -> DeliveryReport:
             else:
                 OutboxEmail.objects.filter(pk=pk, status=Status.SENDING).update(
                     status=Status.SENT,
+                    text=row.text,  # what was sent, kept
+                    html=row.html,
                     sent_at=timezone.now(),
                     attempts=F("attempts") + 1,
                     last_error="",

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marelle.audit.services import log_action
+from marelle.core.bulk import insert_rows, update_by_ids
 from marelle.core.dates import day_format
 from marelle.planning import locking
 from marelle.planning.context import load_closures
@@ -51,7 +52,7 @@ def closure_apply(*, actor, closure: Closure, now: dt.datetime) -> int:
     """Turn the booked, pending and waiting cells of a new closure's days to Fermeture and
     tell the families. Pending demandes left with nothing to decide are refused."""
     with transaction.atomic():
-        cells_qs = Cell.objects.select_for_update().filter(
+        cells_qs = Cell.objects.select_for_update(of=("self",)).filter(
             date__gte=closure.start_date,
             date__lte=closure.end_date,
             state__in=CLOSABLE_STATES,
@@ -62,30 +63,31 @@ def closure_apply(*, actor, closure: Closure, now: dt.datetime) -> int:
         service_ids = list(closure.services.values_list("pk", flat=True))
         if service_ids:
             cells_qs = cells_qs.filter(service_id__in=service_ids)
-        cells = list(cells_qs.select_related("enfant", "service"))
+        # Plain rows: a closure of a week may touch tens of thousands of cells.
+        cells = list(
+            cells_qs.values_list(
+                "pk", "enfant_id", "service_id", "date", "state", "demande_id", "enfant__famille_id", "enfant__prenom"
+            )
+        )
         if not cells:
             return 0
         reason = _("Fermeture : %(label)s") % {"label": closure.label}
-        CellChange.objects.bulk_create(
-            CellChange(
-                enfant_id=c.enfant_id,
-                service_id=c.service_id,
-                date=c.date,
-                from_state=c.state,
-                to_state=CellState.CLOSED,
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
-                at=now,
-                reason=reason[:255],
-                demande_id=c.demande_id,
-            )
-            for c in cells
+        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        insert_rows(
+            CellChange,
+            ["enfant_id", "service_id", "date", "from_state", "to_state", "actor_id", "at", "reason", "demande_id"],
+            (
+                (enfant_id, service_id, day, state, CellState.CLOSED.value, actor_id, now, reason[:255], demande_id)
+                for _pk, enfant_id, service_id, day, state, demande_id, _famille_id, _prenom in cells
+            ),
         )
         demande_ids = {
-            c.demande_id for c in cells if c.state in (CellState.PENDING, CellState.WAITING) and c.demande_id
+            demande_id
+            for _pk, _e, _s, _d, state, demande_id, _f, _p in cells
+            if state in (CellState.PENDING, CellState.WAITING) and demande_id
         }
-        for c in cells:
-            c.state, c.state_since = CellState.CLOSED, now
-        Cell.objects.bulk_update(cells, ["state", "state_since"])
+        # Every cell gets the same values: one UPDATE of the rows locked above.
+        update_by_ids(Cell, [c[0] for c in cells], state=CellState.CLOSED, state_since=now)
         if demande_ids:
             still = set(
                 Cell.objects.filter(demande_id__in=demande_ids, state__in=DECIDABLE_STATES).values_list(
@@ -96,8 +98,8 @@ def closure_apply(*, actor, closure: Closure, now: dt.datetime) -> int:
                 status=Demande.Status.REFUSED, decided_at=now, decided_by=actor, agent_comment=reason
             )
         by_famille: dict[int, set[str]] = defaultdict(set)
-        for c in cells:
-            by_famille[c.enfant.famille_id].add(c.enfant.prenom)
+        for *_cell, famille_id, prenom in cells:
+            by_famille[famille_id].add(prenom)
         period = (
             _day_label(closure.start_date)
             if closure.start_date == closure.end_date

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from marelle.core.text import COMMENT_MAX_CHARS, too_long_message
 from marelle.families.models import Enfant
 from marelle.planning import locking
 from marelle.planning.models import (
@@ -64,6 +65,8 @@ def demandes_decide(
     demande_ids = set(demande_ids)
     if not accept and not comment.strip():
         raise PlanningError(_("Indiquez le motif du refus."), code="reason")
+    if len(comment) > COMMENT_MAX_CHARS:
+        raise PlanningError(too_long_message(COMMENT_MAX_CHARS, len(comment)), code="comment")
     with transaction.atomic():
         demandes = list(Demande.objects.select_for_update().filter(pk__in=demande_ids).order_by("pk"))
         pending = [d for d in demandes if d.status == Demande.Status.PENDING]

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from marelle.core.dates import in_range
-from marelle.families.models import Enfant
+from marelle.core.text import COMMENT_MAX_CHARS, too_long_message
+from marelle.families.access import acting_responsable, kept_apart, responsable_may_act
+from marelle.families.models import Enfant, Responsable
 from marelle.planning import locking
 from marelle.planning.context import ENFANT_RELATED, ChildContext, load_child_context
 from marelle.planning.models import (
@@ -22,9 +24,10 @@ from marelle.planning.models import (
     CellState,
     Demande,
     DemandeLine,
+    Inscription,
     Service,
 )
-from marelle.planning.rules import CANCELLABLE, Action, Verdict, judge, local_today
+from marelle.planning.rules import CANCELLABLE, NOT_PAYER, Action, Verdict, judge, local_today
 from marelle.planning.services.common import (
     PENDING_STATES,
     Outcome,
@@ -78,17 +81,19 @@ def _with_rules(enfant: Enfant) -> Enfant:
 
 
 def demande_preview(
-    *, enfant: Enfant, action: Action, cells: Sequence[tuple[int, dt.date]], now: dt.datetime
+    *, enfant: Enfant, action: Action, cells: Sequence[tuple[int, dt.date]], now: dt.datetime, actor=None
 ) -> list[Verdict]:
-    """What `demande_submit` would do, without writing. Capacity is the only thing it cannot
-    promise: an automatic booking may still land on the waiting list. PlanningError for cells
-    out of bounds (see check_cells_bounds; their number is checked on submit only)."""
+    """What `demande_submit` would do for `actor`, without writing. Capacity is the only thing
+    it cannot promise: an automatic booking may still land on the waiting list. PlanningError for
+    cells out of bounds (see check_cells_bounds; their number is checked on submit only)."""
     cells = sorted(set(cells), key=lambda c: (c[1], c[0]))
     if not cells:
         return []
     check_cells_bounds(cells, count=False)
     enfant = _with_rules(enfant)
-    ctx = load_child_context(enfant, cells[0][1], cells[-1][1], service_ids={s for s, _ in cells})
+    ctx = load_child_context(
+        enfant, cells[0][1], cells[-1][1], service_ids={s for s, _ in cells}, acting=acting_responsable(actor)
+    )
     return [_judge_ref(ctx, action, service_id, day, now) for service_id, day in cells]
 
 
@@ -121,7 +126,8 @@ def demande_submit(
     """A parent's action on one or many cells of one child.
 
     The allowed cells are applied and the others reported in `rejected`; when none is
-    allowed, PlanningError is raised and nothing is saved. A `submission_key` seen before
+    allowed, PlanningError is raised and nothing is saved (code NOT_PAYER when every cell
+    belongs to the other responsable of separated parents: families/access.py). A `submission_key` seen before
     returns the demande it made (a double click makes one demande).
     """
     action = Action(action)
@@ -129,6 +135,8 @@ def demande_submit(
     if not cells:
         raise PlanningError(_("Choisissez au moins un jour."), code="empty")
     check_cells_bounds(cells)
+    if len(comment) > COMMENT_MAX_CHARS:
+        raise PlanningError(too_long_message(COMMENT_MAX_CHARS, len(comment)), code="comment")
     if action == Action.ABSENCE and reason not in AbsenceReason.values:
         raise PlanningError(_("Choisissez le motif de l'absence."), code="reason")
     if action != Action.ABSENCE:
@@ -181,12 +189,20 @@ def _submit_locked(
     document,
     submission_key: str | None,
 ) -> SubmitResult:
-    ctx = load_child_context(enfant, cells[0][1], cells[-1][1], service_ids={s for s, _ in cells}, lock_cells=True)
+    ctx = load_child_context(
+        enfant,
+        cells[0][1],
+        cells[-1][1],
+        service_ids={s for s, _ in cells},
+        lock_cells=True,
+        acting=acting_responsable(actor),
+    )
     verdicts = [_judge_ref(ctx, action, service_id, day, now) for service_id, day in cells]
     allowed = [v for v in verdicts if v.allowed]
     rejected = [v for v in verdicts if not v.allowed]
     if not allowed:
-        raise PlanningError(rejected[0].error or _("Action impossible."), rejected=rejected)
+        code = NOT_PAYER if all(v.code == NOT_PAYER for v in rejected) else "invalid"
+        raise PlanningError(rejected[0].error or _("Action impossible."), code=code, rejected=rejected)
 
     demande = Demande.objects.create(
         famille_id=enfant.famille_id,
@@ -252,14 +268,46 @@ def _submit_locked(
     return SubmitResult(demande=demande, applied=applied, rejected=rejected)
 
 
+def cancellable_by(acting: Responsable | None, demandes: Sequence[Demande]) -> set[int]:
+    """The ids of `demandes` (with their lines prefetched) that `acting` may cancel: those
+    whose every day is on an inscription they may act on (all of them but for separated
+    parents). One query when the family keeps its responsables apart, none otherwise."""
+    if acting is None or not kept_apart(acting.famille):
+        return {d.pk for d in demandes}
+    enfant_ids = {d.enfant_id for d in demandes}
+    if not enfant_ids:
+        return set()
+    inscriptions = list(Inscription.objects.filter(enfant_id__in=enfant_ids).select_related("responsable"))
+
+    def may_act_on(demande: Demande, line: DemandeLine) -> bool:
+        return any(
+            i.enfant_id == demande.enfant_id
+            and i.service_id == line.service_id
+            and i.covers(line.date)
+            and responsable_may_act(acting, i)
+            for i in inscriptions
+        )
+
+    return {d.pk for d in demandes if all(may_act_on(d, line) for line in d.lines.all())}
+
+
 def demande_cancel(*, actor, demande: Demande, now: dt.datetime) -> Demande:
-    """'Annuler la demande' from the list: every cell it still holds goes back. Idempotent."""
+    """'Annuler la demande' from the list: every cell it still holds goes back. Idempotent.
+    A parent cancels only a demande on days they may act on (see `cancellable_by`)."""
     with transaction.atomic():
         demande = Demande.objects.select_for_update().get(pk=demande.pk)
         if demande.status == Demande.Status.CANCELLED:
             return demande
         if demande.status != Demande.Status.PENDING:
             raise PlanningError(_("Cette demande a déjà été traitée : elle ne peut plus être annulée."), code="decided")
+        if demande.pk not in cancellable_by(acting_responsable(actor), [demande]):
+            raise PlanningError(
+                _(
+                    "Cette demande porte sur un service réglé par l'autre responsable : "
+                    "vous pouvez la consulter, pas l'annuler."
+                ),
+                code=NOT_PAYER,
+            )
         enfant = demande.enfant
         cells = list(
             Cell.objects.select_for_update().filter(demande=demande, state__in=PENDING_STATES).select_related("service")

@@ -75,6 +75,15 @@ class CellKeysField(forms.Field):
         return cells
 
 
+class CellPriceForm(forms.Form):
+    """GET cells=service_id:YYYY-MM-DD (repeated): the days whose booking price is asked."""
+
+    cells = CellKeysField()
+
+    def first_error(self) -> str:
+        return next(iter(self.errors.values()))[0]
+
+
 class CellActionForm(forms.Form):
     action = forms.ChoiceField(
         choices=[(a.value, a.value) for a in Action], error_messages={"invalid_choice": _("Action inconnue.")}

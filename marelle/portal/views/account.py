@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from marelle.families.access import contact_visible
 from marelle.families.contact_changes import (
     contact_change_requests_for,
     contact_change_submit,
@@ -58,7 +59,8 @@ class CompteView(ResponsableRequiredMixin, View):
         context = {
             "famille": famille,
             "responsable": responsable,
-            "responsables": list(famille.responsables.all()),
+            # Separated parents see each other's name, not each other's email and phone.
+            "responsables": [(r, contact_visible(responsable, r)) for r in famille.responsables.all()],
             "form": contact_form,
             "notifications_form": notifications_form,
             "requests": contact_change_requests_for(responsable),

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -23,26 +22,37 @@ from marelle.documents.selectors import (
 )
 from marelle.documents.services import family_document_upload
 from marelle.documents.validators import max_document_bytes
+from marelle.families.access import records_scope
 from marelle.families.selectors import famille_for, responsable_for
 from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.forms_documents import FamilyDocumentForm
 
 
+def size_label(size: int) -> str:
+    """ "5 Mo", as the rest of the portal writes it (filesizeformat says "5,0 Mio")."""
+    megabytes = size / (1024 * 1024)
+    if megabytes >= 1:
+        number = f"{megabytes:.1f}".removesuffix(".0").replace(".", ",")
+        return _("%(n)s Mo") % {"n": number}
+    return _("%(n)s Ko") % {"n": max(1, round(size / 1024))}
+
+
 def _form(data=None, files=None) -> FamilyDocumentForm:
-    return FamilyDocumentForm(data, files, max_size_label=filesizeformat(max_document_bytes()))
+    return FamilyDocumentForm(data, files, max_size_label=size_label(max_document_bytes()))
 
 
 class InfosView(ResponsableRequiredMixin, View):
     template_name = "portal/infos.html"
 
     def get(self, request, form=None, status=200):
-        famille = famille_for(request.user)
+        responsable = responsable_for(request.user)
+        famille = responsable.famille
         today = timezone.localdate()
         context = {
             "famille": famille,
             "today": today,
             "published": list(published_for_famille(famille, today)),
-            "rows": family_document_rows(famille),
+            "rows": family_document_rows(famille, records_scope(responsable)),
             "form": form or _form(),
         }
         return render(request, self.template_name, context, status=status)
@@ -73,7 +83,8 @@ class InfosView(ResponsableRequiredMixin, View):
 
 class FamilyDocumentFileView(ResponsableRequiredMixin, View):
     def get(self, request, pk: int):
-        document = family_documents(famille_for(request.user)).filter(pk=pk).first()
+        responsable = responsable_for(request.user)
+        document = family_documents(responsable.famille, records_scope(responsable)).filter(pk=pk).first()
         if document is None:
             raise Http404
         return document_response(document.file, title=document.get_kind_display(), extension=document.extension)
@@ -93,7 +104,8 @@ class JustificatifFileView(ResponsableRequiredMixin, View):
     """The supporting document of one of the family's absences (it stays on its demande)."""
 
     def get(self, request, pk: int):
-        demande = absence_justificatifs(famille_for(request.user)).filter(pk=pk).first()
+        responsable = responsable_for(request.user)
+        demande = absence_justificatifs(responsable.famille, records_scope(responsable)).filter(pk=pk).first()
         if demande is None:
             raise Http404
         return document_response(demande.document, title=_("justificatif"))

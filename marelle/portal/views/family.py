@@ -34,7 +34,7 @@ class AccueilView(ResponsableRequiredMixin, TemplateView):
             today=today,
             balance=balance_on(famille, today, responsable=responsable),
             unpaid=list(unpaid_invoices(famille, responsable=responsable)),
-            unread=unread_count(famille),
+            unread=unread_count(famille, responsable),
             enfants=list(enfants_for(self.request.user)),
             **kwargs,
         )
@@ -125,12 +125,14 @@ class CompteView(ResponsableRequiredMixin, FormView):
 
 
 class ExportView(ResponsableRequiredMixin, View):
-    """Télécharger les données de ma famille (RGPD): a ZIP of the logged-in family's data only."""
+    """Télécharger les données de ma famille (RGPD): a ZIP of the logged-in family's data only
+    (of a separated parent: their own data and their children's, see families/access.py)."""
 
     def get(self, request):
-        famille = famille_for(request.user)
+        responsable = responsable_for(request.user)
+        famille = responsable.famille
         now = timezone.now()
-        content = family_export(famille=famille, actor=request.user, now=now)
+        content = family_export(famille=famille, actor=request.user, now=now, responsable=responsable)
         response = HttpResponse(content, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{export_filename(famille, now=now)}"'
         response["Cache-Control"] = "no-store"

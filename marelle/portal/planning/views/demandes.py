@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from marelle.core.redirects import safe_next
-from marelle.families.selectors import enfants_for, famille_for
+from marelle.families.selectors import enfants_for, famille_for, responsable_for
 from marelle.planning.models import Demande, DemandeLine
 from marelle.planning.presentation import style_for
-from marelle.planning.services import PlanningError, demande_cancel
+from marelle.planning.services import PlanningError, cancellable_by, demande_cancel
 from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.planning.forms import DemandesFilterForm
 
@@ -52,6 +52,7 @@ class DemandesView(ResponsableRequiredMixin, View):
             if data.get("type"):
                 demandes = demandes.filter(kind=data["type"])
         page = Paginator(demandes, PAGE_SIZE).get_page(request.GET.get("page"))
+        cancellable = cancellable_by(responsable_for(request.user), page.object_list)
         query = request.GET.copy()
         query.pop("page", None)
         return render(
@@ -60,7 +61,7 @@ class DemandesView(ResponsableRequiredMixin, View):
             {
                 "form": form,
                 "page": page,
-                "demandes": [(d, _lines(d)) for d in page.object_list],
+                "demandes": [(d, _lines(d), d.pk in cancellable) for d in page.object_list],
                 "query": query.urlencode(),
                 "enfants": enfants,
             },

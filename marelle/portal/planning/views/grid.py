@@ -19,14 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from marelle.families.selectors import responsable_for
 from marelle.planning.presentation import FULL_LEGEND, cell_look
-from marelle.planning.rules import Action, local_today
+from marelle.planning.rules import NOT_PAYER, Action, local_today
 from marelle.planning.selectors import cells_for, month_grid
 from marelle.planning.services import PlanningError, demande_submit
 from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.planning.cells import cell_html, row_html
 from marelle.portal.planning.forms import (
     CellActionForm,
+    CellPriceForm,
     PlanningFilterForm,
     new_submission_key,
     parse_cell_key,
@@ -56,6 +58,8 @@ def js_texts() -> dict[str, str]:
         "count_0": _("Aucun jour sélectionné."),
         "count_1": _("1 jour sélectionné."),
         "count_n": _("{n} jours sélectionnés."),
+        "price": _("Prix si tout est réservé : {text}"),
+        "price_one": _("Prix : {text}"),
     }
 
 
@@ -80,6 +84,7 @@ class PlanningView(ResponsableRequiredMixin, View):
             etablissement_id=filters["etablissement"],
             service_id=filters["service"],
             missing_attendance=bool(filters["pointage"]),
+            acting=responsable_for(request.user),
         )
         mois = month_param(grid.first)
         weeks = sorted({d.date - dt.timedelta(days=d.date.weekday()) for d in grid.days})
@@ -92,6 +97,7 @@ class PlanningView(ResponsableRequiredMixin, View):
                 {
                     "service": r.service,
                     "responsable": r.responsable,
+                    "read_only": r.read_only,
                     "cells_html": row_html(list(zip(grid.days, r.cells, strict=True)), r.service.name),
                 }
                 for r in grid.rows
@@ -113,6 +119,37 @@ class PlanningView(ResponsableRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
+def bookable_price(enfant, items) -> str:
+    """The price of booking those of `items` (cells_for's) that can be booked; "" if none has a price."""
+    from marelle.billing.selectors import booking_price
+    from marelle.planning.models import Service
+
+    days: dict[int, list[dt.date]] = {}
+    for item in items:
+        if Action.BOOK in item.cell.actions:
+            days.setdefault(item.cell.service_id, []).append(item.cell.date)
+    if not days:
+        return ""
+    services = Service.objects.filter(pk__in=days)
+    price = booking_price(enfant=enfant, days_by_service={s: days[s.pk] for s in services})
+    return price.text if price else ""
+
+
+class PlanningPriceView(ResponsableRequiredMixin, View):
+    """GET cells=… → {"text": "RESTAURATION : 12 jours × 3,20 € = 38,40 €"}: what booking the
+    bookable ones among them would cost, shown by planning.js before the parent confirms."""
+
+    def get(self, request, pk: int):
+        enfant = enfant_for_planning(request.user, pk)
+        if not request.GET.getlist("cells"):
+            return JsonResponse({"text": ""})  # nothing selected, nothing to price
+        form = CellPriceForm(request.GET)
+        if not form.is_valid():
+            return JsonResponse({"text": "", "error": form.first_error()}, status=400)
+        items = cells_for(enfant, form.cleaned_data["cells"], now=timezone.now())
+        return JsonResponse({"text": bookable_price(enfant, items)})
+
+
 class PlanningCellView(ResponsableRequiredMixin, View):
     """Without JavaScript, a cell's button leads here: the cell and the actions it allows."""
 
@@ -125,7 +162,7 @@ class PlanningCellView(ResponsableRequiredMixin, View):
         except ValueError:
             raise Http404 from None
         now = timezone.now()
-        found = cells_for(enfant, [key], now=now)
+        found = cells_for(enfant, [key], now=now, acting=responsable_for(request.user))
         if not found:
             raise Http404
         item = found[0]
@@ -135,6 +172,7 @@ class PlanningCellView(ResponsableRequiredMixin, View):
             self.template_name,
             {
                 "cell": item.cell,
+                "price": bookable_price(enfant, [item]),
                 "look": cell_look(item.cell),
                 "day": item.day,
                 "service_name": item.service_name,
@@ -157,6 +195,7 @@ class PlanningActionView(ResponsableRequiredMixin, View):
         now = timezone.now()
         form = CellActionForm(request.POST, request.FILES)
         ok = False
+        status = 400
         if not form.is_valid():
             level, message = "error", form.first_error()
         else:
@@ -178,6 +217,8 @@ class PlanningActionView(ResponsableRequiredMixin, View):
                 level, message = "error", exc.message
                 if len(exc.rejected) > 1:
                     message = rejected_text(exc.rejected)
+                if exc.code == NOT_PAYER:  # the other responsable's days: not this parent's to change
+                    status = 403
             else:
                 ok = True
                 level, message = summarise(action, result)
@@ -186,7 +227,7 @@ class PlanningActionView(ResponsableRequiredMixin, View):
             keys = form.cleaned_data.get("cells") or []
             fragments = {
                 item.cell.key: cell_html(item.cell, item.day, item.service_name)
-                for item in cells_for(enfant, keys, now=now)
+                for item in cells_for(enfant, keys, now=now, acting=responsable_for(request.user))
             }
             return JsonResponse(
                 {
@@ -196,7 +237,7 @@ class PlanningActionView(ResponsableRequiredMixin, View):
                     "cells": fragments,
                     "submission_key": new_submission_key(),
                 },
-                status=200 if ok else 400,
+                status=200 if ok else status,
             )
         getattr(messages, level)(request, message)
         return redirect(planning_url(enfant.pk, parse_month_or_none(mois)))

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from marelle.billing.selectors import price_preview
-from marelle.planning.models import CellState, Inscription
+from marelle.families.selectors import responsable_for
+from marelle.planning.models import CellState
 from marelle.planning.rules import Action, local_today
+from marelle.planning.selectors import services_to_book
 from marelle.planning.services import PlanningError, demande_preview, demande_submit
 from marelle.portal.access import ResponsableRequiredMixin
 from marelle.portal.planning.forms import RythmeForm, new_submission_key
@@ -28,16 +30,8 @@ from marelle.portal.planning.views.common import (
 from marelle.territory.models import Closure
 
 
-def _service_choices(enfant, today: dt.date) -> list[tuple[int, str]]:
-    inscriptions = (
-        Inscription.objects.filter(enfant=enfant, end_date__gte=today)
-        .select_related("service")
-        .order_by("service__position", "service__name")
-    )
-    seen: dict[int, str] = {}
-    for inscription in inscriptions:
-        seen.setdefault(inscription.service_id, inscription.service.name)
-    return list(seen.items())
+def _service_choices(request, enfant, today: dt.date) -> list[tuple[int, str]]:
+    return services_to_book(enfant, today=today, acting=responsable_for(request.user))
 
 
 def _default_end(enfant, start: dt.date) -> dt.date:
@@ -95,14 +89,14 @@ class RythmeView(ResponsableRequiredMixin, View):
         start = today + dt.timedelta(days=1)
         form = RythmeForm(
             initial={"start": start, "end": _default_end(enfant, start), "weekdays": ["0", "3"]},
-            services=_service_choices(enfant, today),
+            services=_service_choices(request, enfant, today),
         )
         return render(request, self.template_name, self._context(enfant, form))
 
     def post(self, request, pk: int):
         enfant = enfant_for_planning(request.user, pk)
         now = timezone.now()
-        services = _service_choices(enfant, local_today(now))
+        services = _service_choices(request, enfant, local_today(now))
         form = RythmeForm(request.POST, services=services)
         if not form.is_valid():
             return render(request, self.template_name, self._context(enfant, form), status=400)
@@ -111,7 +105,7 @@ class RythmeView(ResponsableRequiredMixin, View):
             form.add_error(None, _("Aucun jour ne correspond à ces jours de la semaine dans cette période."))
             return render(request, self.template_name, self._context(enfant, form), status=400)
         if "confirm" not in request.POST:
-            verdicts = demande_preview(enfant=enfant, action=Action.BOOK, cells=cells, now=now)
+            verdicts = demande_preview(enfant=enfant, action=Action.BOOK, cells=cells, now=now, actor=request.user)
             names = {pk: name for pk, name in services if pk in form.cleaned_data["services"]}
             confirm = RythmeForm(
                 initial={**form.cleaned_data, "submission_key": new_submission_key()}, services=services

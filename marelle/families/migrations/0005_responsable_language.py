@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('families', '0003_contact_changes'),
+        ('families', '0004_famille_shared_access'),
     ]
 
     operations = [
