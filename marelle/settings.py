@@ -217,6 +217,8 @@ CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The footer's language switch (/i18n/setlang/): the choice outlives the browser session.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -306,6 +308,7 @@ else:
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # "Se souvenir de moi" keeps a session this long; otherwise it ends with the browser, and any
 # session without "Se souvenir de moi" ends after SESSION_IDLE_MINUTES without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 14) * 24 * 3600

@@ -4,6 +4,8 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from marelle.portal.views import language
+
 
 class FaviconView(RedirectView):
     """Browsers ask for /favicon.ico whatever the page says: send them to the SVG icon. Its
@@ -22,7 +24,8 @@ admin.site.site_title = "Marelle"
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also keeps a parent's choice on their responsable.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("gestion/", include("marelle.backoffice.urls")),
     # 404 unless settings.PAYMENT_STANDIN_BANK (demo and tests).
     path("banque-fictive/", include("marelle.standin_bank.urls")),

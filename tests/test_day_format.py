@@ -21,3 +21,10 @@ def test_the_first_of_the_month_is_1er_in_french_only():
     with translation.override("en"):
         assert day_format(dt.date(2026, 12, 1)) == "Tuesday 1 December 2026"
     assert day_format(None) == ""
+
+
+def test_break_after_slash_escapes_then_lets_the_label_wrap():
+    from marelle.portal.templatetags.marelle_format import break_after_slash
+
+    assert break_after_slash("Information/Documents") == "Information/<wbr>Documents"
+    assert break_after_slash("<b>a/b</b>") == "&lt;b&gt;a/<wbr>b&lt;/<wbr>b&gt;"

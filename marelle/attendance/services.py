@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marelle.attendance.models import AttendanceSheet
 from marelle.audit.services import log_action
@@ -91,7 +92,7 @@ def mark_present(
             actor=actor,
             now=now,
             cell=cell,
-            reason=_("Pointage : présent"),
+            reason=gettext_noop("Pointage : présent"),
         )
         if arrival is not None:
             _save_times(cell, arrival, None, actor)
@@ -115,7 +116,7 @@ def unmark_present(*, actor, service: Service, day: dt.date, enfant: Enfant, now
             actor=actor,
             now=now,
             cell=cell,
-            reason=_("Pointage corrigé : absent"),
+            reason=gettext_noop("Pointage corrigé : absent"),
         )
 
 
@@ -174,7 +175,7 @@ def add_unbooked(
                     actor=actor,
                     now=now,
                     cell=cell,
-                    reason=_("Pointage : venu(e) sans réservation"),
+                    reason=gettext_noop("Pointage : venu(e) sans réservation"),
                 )
         except IntegrityError as exc:  # the same child added twice at the same moment
             raise PlanningError(_("Cet enfant vient d'être ajouté."), code="conflict") from exc
@@ -252,5 +253,5 @@ def fix_error(
             actor=actor,
             now=now,
             cell=cell,
-            reason=_("Pointage corrigé par un agent"),
+            reason=gettext_noop("Pointage corrigé par un agent"),
         )

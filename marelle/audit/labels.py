@@ -8,7 +8,8 @@ structured data; nothing translated is stored. Each app declares its codes in
     ACTIONS = {"facture.issued": _("Facture émise n° %(numero)s")}
 
 A label may name keys of the entry's data (`%(numero)s`); they are filled in when the
-entry is read, in the reader's language. Rows written before the vocabulary (a French
+entry is read, in the reader's language. An app's `DATA_FORMATS` ({key: function}) says how
+some keys of its codes' data read (billing's amounts as money, "86,70 €" or "€86.70"). Rows written before the vocabulary (a French
 sentence as the action) are shown as they were stored.
 """
 
@@ -18,7 +19,7 @@ import datetime as dt
 import functools
 import importlib
 import importlib.util
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,20 @@ def registry() -> dict[str, Promise | str]:
     return actions
 
 
+@functools.cache
+def data_formats() -> dict[str, Mapping[str, Callable[[Any], str]]]:
+    """Code → how some keys of its data read, from the `DATA_FORMATS` of the app declaring it."""
+    formats: dict[str, Mapping[str, Callable[[Any], str]]] = {}
+    for config in apps.get_app_configs():
+        name = f"{config.name}.{MODULE}"
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        for code in getattr(module, "ACTIONS", {}):
+            formats.setdefault(code, getattr(module, "DATA_FORMATS", {}))
+    return formats
+
+
 def action_label(code: str, data: Mapping[str, Any] | None = None) -> str:
     """The label of `code` in the active language, with the entry's data filled in.
 
@@ -60,18 +75,27 @@ def action_label(code: str, data: Mapping[str, Any] | None = None) -> str:
     text = str(label)
     if isinstance(data, Mapping) and "%(" in text:
         try:
-            return text % _Defaulting(data)
+            return text % _Defaulting(data, formats=data_formats().get(code, {}))
         except (TypeError, ValueError):
             return text
     return text
 
 
 class _Defaulting(dict):
-    """Data for a label: ISO dates read in the reader's format, and a key that an older
-    row lacks reads as a dash, not a crash."""
+    """Data for a label: ISO dates read in the reader's format, keys the app formats (an
+    amount) formatted, and a key that an older row lacks reads as a dash, not a crash."""
+
+    def __init__(self, data: Mapping[str, Any], formats: Mapping[str, Callable[[Any], str]] | None = None):
+        super().__init__(data)
+        self.formats = formats or {}
 
     def __getitem__(self, key: str) -> Any:
         value = super().__getitem__(key)
+        if key in self.formats and value not in (None, ""):
+            try:
+                return self.formats[key](value)
+            except (ArithmeticError, TypeError, ValueError):  # an odd old value reads as stored
+                return value
         if isinstance(value, str) and len(value) == 10 and value[4:5] == "-":
             try:
                 return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marelle.billing.formatting import money
 from marelle.billing.services.payments import DESK_METHODS
 from marelle.billing.services.sepa import REJECT_REASONS
 from marelle.core.dates import parse_month
@@ -52,7 +53,7 @@ class PaymentForm(forms.Form):
         self.fields["regie"].queryset = regies
         self.fields["responsable"].queryset = responsables
         self.fields["factures"].queryset = factures
-        self.fields["factures"].label_from_instance = lambda f: f"{f.number} — {f.remaining:.2f} € ({f.regie.code})"
+        self.fields["factures"].label_from_instance = lambda f: f"{f.number} — {money(f.remaining)} ({f.regie.code})"
 
 
 class MandatForm(forms.Form):
@@ -96,6 +97,8 @@ class RunForm(forms.Form):
     def __init__(self, *args, regies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regie"].queryset = regies
+        # HTML forbids maxlength on <input type="month">; max_length is still checked here.
+        self.fields["month"].widget.attrs.pop("maxlength", None)
 
     def clean_month(self):
         month = parse_month(self.cleaned_data["month"])

@@ -81,7 +81,8 @@ def famille_history(famille: Famille, *, limit: int = 100) -> list[HistoryEntry]
                 "from": _state_label(c.from_state),
                 "to": _state_label(c.to_state),
             },
-            reason=c.reason,
+            # Stored as the French source (gettext_noop where written), read in the agent's language.
+            reason=_(c.reason) if c.reason else "",
         )
         for c in cells
     ]

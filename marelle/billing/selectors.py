@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from marelle.billing.models import Facture, Payment, PaymentAllocation
 from marelle.families.models import Famille
@@ -139,13 +140,21 @@ def _events(famille: Famille, responsable=None):
     events = []
     factures, payments = _scoped(famille, responsable)
     for f in with_amounts(factures).select_related("credit_of"):
+        # Labels are built when read, in the reader's language.
         if f.kind == CREDIT_NOTE:
-            label = f"Avoir {f.number} (facture {f.credit_of.number})" if f.credit_of_id else f"Avoir {f.number}"
+            if f.credit_of_id:
+                label = _("Avoir %(number)s (facture %(original)s)") % {
+                    "number": f.number,
+                    "original": f.credit_of.number,
+                }
+            else:
+                label = _("Avoir %(number)s") % {"number": f.number}
             events.append((f.issued_on, 1, f.pk, label, None, f.total, f))
         else:
-            events.append((f.issued_on, 0, f.pk, f"Facture {f.number}", f.total, None, f))
+            events.append((f.issued_on, 0, f.pk, _("Facture %(number)s") % {"number": f.number}, f.total, None, f))
     for p in payments:
-        events.append((p.received_on, 2, p.pk, f"Paiement ({p.get_method_display()})", None, p.amount, None))
+        label = _("Paiement (%(method)s)") % {"method": p.get_method_display()}
+        events.append((p.received_on, 2, p.pk, label, None, p.amount, None))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     return events
 

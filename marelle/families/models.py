@@ -68,6 +68,8 @@ class Responsable(models.Model):
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     notify_by_email = models.BooleanField(_("notifications par courriel"), default=True)
+    # The interface language the parent chose (the footer's switch); empty: the browser's.
+    language = models.CharField(_("langue"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         verbose_name = _("responsable")

@@ -42,6 +42,7 @@ def export_tables(famille: Famille, *, responsable: Responsable | None = None) -
                 "email",
                 "phone",
                 "notify_by_email",
+                "language",
                 "user__username",
                 "user__date_joined",
                 "user__last_login",

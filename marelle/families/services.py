@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -328,3 +329,13 @@ def enfant_update(*, actor, enfant: Enfant, values: dict[str, Any], version: str
         action="enfant.updated",
         data={"name": f"{enfant.prenom} {enfant.nom}".strip()},
     )
+
+
+def responsable_set_language(*, responsable: Responsable, language: str) -> bool:
+    """Remember the interface language a parent chose; True if it changed. A display
+    preference, not family data: not audited. An unknown code is refused."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Langue inconnue."), code="language")
+    changed = Responsable.objects.filter(pk=responsable.pk).exclude(language=language).update(language=language)
+    responsable.language = language
+    return bool(changed)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marelle.families.models import Enfant, Famille, Responsable
@@ -173,7 +174,7 @@ class ContratRegulier(models.Model):
 
     def __str__(self) -> str:
         days = ", ".join(str(WEEKDAY_LABELS[d]) for d in sorted(parse_weekdays(self.weekdays)))
-        return f"{self.inscription} : {days}"
+        return gettext("%(inscription)s : %(days)s") % {"inscription": self.inscription, "days": days}
 
 
 class CellState(models.TextChoices):

@@ -24,6 +24,7 @@ from marelle.planning import deadlines
 from marelle.planning.models import FREE, CellState
 from marelle.planning.rules import Action
 from marelle.planning.selectors import CLOSED_DAY, OFF_DAY, GridCell
+from marelle.territory.models import is_default_day_type
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,10 @@ def cell_look(cell: GridCell, language: str | None = None) -> CellLook:
     language = translation.get_language() or "" if language is None else language
     closure = cell.closure
     if closure is not None:  # the day type's code ("F", "P"…) is the symbol
-        return CellLook(css_class(CLOSED_DAY), closure.code, f"{closure.day_label} — {closure.label}", "")
+        day_label = closure.day_label
+        if is_default_day_type(closure.code, day_label):
+            day_label = _translated(language, day_label)
+        return CellLook(css_class(CLOSED_DAY), closure.code, f"{day_label} — {closure.label}", "")
     if cell.state == OFF_DAY:
         label = _translated(language, NO_SERVICE if cell.enrolled else NOT_ENROLLED)
         return CellLook(css_class(OFF_DAY), "", label, "")

@@ -27,7 +27,7 @@ class ContactChangeForm(forms.Form):
         label=_("Adresse"),
         max_length=255,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),  # one line: not street-address
     )
     postal_code = forms.CharField(
         label=_("Code postal"),

@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Couleur au format #RRGGBB."))
@@ -83,6 +84,23 @@ class SchoolYear(models.Model):
         return self.start_date <= day <= self.end_date
 
 
+# The day types every commune starts with (territory.services.ensure_day_types), stored with
+# their French label; while an agent keeps that label it is shown in the reader's language.
+DEFAULT_DAY_TYPES = {
+    "F": (gettext_noop("Jour férié / fermeture"), "#6d6d6d"),
+    "P": (gettext_noop("Période sans accueil"), "#9e9e9e"),
+}
+
+
+def is_default_day_type(code: str, label: str) -> bool:
+    return code in DEFAULT_DAY_TYPES and DEFAULT_DAY_TYPES[code][0] == label
+
+
+def day_type_label(code: str, label: str) -> str:
+    """A day type's label in the active language: a default one translated, an agent's own as typed."""
+    return gettext(label) if is_default_day_type(code, label) else label
+
+
 class DayType(models.Model):
     """A kind of day shown in the planning by its letter: F (férié / fermeture), P (période sans accueil)…"""
 
@@ -98,7 +116,11 @@ class DayType(models.Model):
         constraints = [models.UniqueConstraint(fields=["commune", "code"], name="daytype_unique_code")]
 
     def __str__(self) -> str:
-        return f"{self.code} — {self.label}"
+        return f"{self.code} — {self.display_label}"
+
+    @property
+    def display_label(self) -> str:
+        return day_type_label(self.code, self.label)
 
 
 class Closure(models.Model):

@@ -18,12 +18,9 @@ from django.utils.translation import gettext as _
 from vacances_scolaires_france import SchoolHolidayDates
 
 from marelle.audit.services import log_action
-from marelle.territory.models import Closure, Commune, DayType, SchoolYear
+from marelle.territory.models import DEFAULT_DAY_TYPES, Closure, Commune, DayType, SchoolYear
 
-DAY_TYPES = {
-    "F": ("Jour férié / fermeture", "#6d6d6d"),
-    "P": ("Période sans accueil", "#9e9e9e"),
-}
+DAY_TYPES = DEFAULT_DAY_TYPES  # stored in French, shown translated (models.day_type_label)
 
 
 @dataclass(frozen=True)

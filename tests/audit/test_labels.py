@@ -54,3 +54,14 @@ def test_older_shapes_are_still_read():
 @pytest.mark.parametrize("data", [None, [], "x", {"changes": "x"}, {"closure": 3}])
 def test_data_without_changes_renders_no_lines(data):
     assert render_changes(Famille, data) == []
+
+
+def test_amounts_and_methods_read_in_the_readers_language(english_pending):
+    data = {"amount": "1234.5", "method": "cheque", "count": 3, "total": "86.70"}
+    with translation.override("fr"):
+        assert action_label("payment.received", data) == "Paiement de 1\u00a0234,50\u00a0€ enregistré (chèque)"
+        assert action_label("sepa.batch_created", data).endswith("3 prélèvements, 86,70\u00a0€")
+        assert action_label("payment.received", {"amount": "?"}).startswith("Paiement de ? ")  # an odd old row
+    with translation.override("en"):
+        assert action_label("payment.received", data) == "Payment of €1,234.50 recorded (cheque)"
+        assert action_label("payment.received", {"amount": "1", "method": "bitcoin"}).endswith("(bitcoin)")

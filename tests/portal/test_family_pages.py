@@ -33,7 +33,7 @@ def test_parent_pages_need_a_login(client, db, name):
 
 @pytest.mark.parametrize("name", PARENT_PAGES)
 def test_parent_pages_show_the_guides_navigation(alice_client, name):
-    html = alice_client.get(reverse(f"portal:{name}")).content.decode()
+    html = alice_client.get(reverse(f"portal:{name}")).content.decode().replace("<wbr>", "")  # a line-break hint
     for item in [
         "Accueil",
         "Mon compte",

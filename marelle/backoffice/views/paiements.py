@@ -29,6 +29,7 @@ from marelle.backoffice.forms_paiements import (
 )
 from marelle.backoffice.scoping import get_scoped_or_404, scoped
 from marelle.backoffice.views.common import add_service_errors, flash_service_errors, now, today
+from marelle.billing.formatting import money
 from marelle.billing.models import InvoiceRun, Regie, SepaBatch, SepaDebit, SepaMandat
 from marelle.billing.selectors_payments import payments_journal
 from marelle.billing.services import exports, sepa
@@ -153,8 +154,8 @@ def payment_create(request, pk: int):
         else:
             messages.success(
                 request,
-                _("Paiement de %(amount)s € enregistré pour la famille %(numero)s.")
-                % {"amount": f"{payment.amount:.2f}".replace(".", ","), "numero": famille.numero},
+                _("Paiement de %(amount)s enregistré pour la famille %(numero)s.")
+                % {"amount": money(payment.amount), "numero": famille.numero},
             )
             return redirect(f"{reverse('backoffice:paiements')}?day={payment.received_on.isoformat()}")
     return render(
@@ -262,11 +263,11 @@ def sepa_index(request):
                 messages.success(
                     request,
                     ngettext(
-                        "Fichier de prélèvements créé : %(count)s prélèvement, %(total)s €.",
-                        "Fichier de prélèvements créé : %(count)s prélèvements, %(total)s €.",
+                        "Fichier de prélèvements créé : %(count)s prélèvement, %(total)s.",
+                        "Fichier de prélèvements créé : %(count)s prélèvements, %(total)s.",
                         batch.count,
                     )
-                    % {"count": batch.count, "total": f"{batch.total:.2f}".replace(".", ",")},
+                    % {"count": batch.count, "total": money(batch.total)},
                 )
                 return redirect("backoffice:sepa_batch", pk=batch.pk)
     batches = (

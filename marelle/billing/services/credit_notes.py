@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from marelle.audit.services import log_action
+from marelle.billing.formatting import money
 from marelle.billing.models import BilledCell, Facture, FactureLine
 from marelle.billing.pricing import round_amount
 from marelle.billing.services.numbering import format_number, lock_sequence, take_numbers
@@ -67,7 +68,7 @@ def credit_note_issue(
                 raise BillingError(_("Le montant de l'avoir doit être positif."), code="amount")
             if value > left:
                 raise BillingError(
-                    _("L'avoir ne peut pas dépasser ce qui reste de la facture (%(left)s €).") % {"left": left},
+                    _("L'avoir ne peut pas dépasser ce qui reste de la facture (%(left)s).") % {"left": money(left)},
                     code="amount",
                 )
         if value <= 0:

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Min, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marelle.audit.models import LogEntry
 from marelle.audit.services import log_action
@@ -509,7 +510,7 @@ def _write(run: InvoiceRun, drafts: list[DraftInvoice], numbers: list[int], *, i
                 month=run.month,
                 issued_at=now,
                 issued_by=user,
-                reason=_("Régularisation") if credit else "",
+                reason=gettext_noop("Régularisation") if credit else "",
             )
         )
     Facture.objects.bulk_create(factures, batch_size=1000)

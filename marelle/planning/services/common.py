@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marelle.core.dates import day_format
 from marelle.families.models import Enfant
@@ -171,7 +172,7 @@ def promote_waiting_list(*, service_days: Iterable[tuple[Service, dt.date]], now
                 to_state=CellState.BOOKED,
                 actor=None,
                 at=now,
-                reason=_("Place libérée : liste d'attente"),
+                reason=gettext_noop("Place libérée : liste d'attente"),
                 demande_id=c.demande_id,
             )
             for c in promoted

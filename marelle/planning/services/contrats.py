@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marelle.audit.services import log_action
 from marelle.families.models import Enfant
@@ -69,7 +70,7 @@ def contrat_apply(*, actor, contrat: ContratRegulier, now: dt.datetime, from_dat
                 to_state=CellState.BOOKED,
                 actor=actor if getattr(actor, "is_authenticated", False) else None,
                 at=now,
-                reason=_("Contrat régulier"),
+                reason=gettext_noop("Contrat régulier"),
             )
             for day in new
         )
@@ -145,7 +146,7 @@ def contrat_change(
                 actor=actor,
                 now=now,
                 cell=cell,
-                reason=_("Contrat régulier modifié"),
+                reason=gettext_noop("Contrat régulier modifié"),
             )
         promote_waiting_list(service_days=[(c.service, c.date) for c in dropped], now=now)
         end = contrat.end_date

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marelle.core.dates import in_range
 from marelle.core.text import COMMENT_MAX_CHARS, too_long_message
@@ -343,7 +344,7 @@ def demande_cancel(*, actor, demande: Demande, now: dt.datetime) -> Demande:
                 actor=actor,
                 now=now,
                 cell=cell,
-                reason=_("Demande annulée par la famille"),
+                reason=gettext_noop("Demande annulée par la famille"),
                 demande=demande,
             )
         demande.status = Demande.Status.CANCELLED

@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from marelle.core.dates import day_format
@@ -41,3 +43,9 @@ def long_date(value: dt.date | None) -> str:
 def day(value, fmt: str = "l j F Y") -> str:
     """Like |date, with French's "1er" for the first of the month."""
     return day_format(value, fmt)
+
+
+@register.filter
+def break_after_slash(value: str) -> SafeString:
+    """ "Information/Documents" may wrap after its slash (a narrow side box) instead of being cut."""
+    return mark_safe(escape(value).replace("/", "/<wbr>"))  # noqa: S308 - escaped first

@@ -13,6 +13,7 @@ from marelle.core.middleware import REMEMBER_KEY
 from marelle.core.redirects import safe_next
 from marelle.portal.access import home_url_for
 from marelle.portal.forms import IdentifiantPasswordResetForm, LoginForm
+from marelle.portal.views.language import remember_language
 from marelle.territory.models import Commune
 
 
@@ -35,6 +36,7 @@ class LoginView(auth_views.LoginView):
             self.request.session[REMEMBER_KEY] = True  # kept SESSION_COOKIE_AGE, no idle timeout
         else:
             self.request.session.set_expiry(0)  # ends with the browser (and after SESSION_IDLE_TIMEOUT)
+        remember_language(self.request, response)
         return response
 
     def get_success_url(self) -> str:
