@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('families', '0004_famille_shared_access'),
+        ('families', '0005_user_lower_email_index'),
     ]
 
     operations = [
