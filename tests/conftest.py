@@ -13,7 +13,6 @@ from django.conf import settings
 
 from marelle.planning.models import Service
 from tests import factories as f
-from tests.i18n_pending import english_pending  # noqa: F401 - a fixture for every test
 from tests.separated import separated, shared  # noqa: F401 - fixtures: separated parents, and shared access
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses

@@ -117,9 +117,7 @@ def test_the_history_renders_every_code_as_its_label(agent_client, world, every_
         assert code not in html, code
 
 
-def test_the_history_renders_in_english_for_an_english_speaking_agent(
-    agent_client, world, every_code_in_the_history, english_pending
-):
+def test_the_history_renders_in_english_for_an_english_speaking_agent(agent_client, world, every_code_in_the_history):
     _compiled()
     html = agent_client.get(
         reverse("backoffice:famille", args=[world.famille.pk]), HTTP_ACCEPT_LANGUAGE="en"

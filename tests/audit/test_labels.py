@@ -56,7 +56,7 @@ def test_data_without_changes_renders_no_lines(data):
     assert render_changes(Famille, data) == []
 
 
-def test_amounts_and_methods_read_in_the_readers_language(english_pending):
+def test_amounts_and_methods_read_in_the_readers_language():
     data = {"amount": "1234.5", "method": "cheque", "count": 3, "total": "86.70"}
     with translation.override("fr"):
         assert action_label("payment.received", data) == "Paiement de 1\u00a0234,50\u00a0€ enregistré (chèque)"

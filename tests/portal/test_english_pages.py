@@ -63,7 +63,7 @@ def walk(client, start: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize(
     ("username", "start"), [("ztest@example.org", "/portail/accueil/"), ("agent.chatte@example.org", "/gestion/")]
 )
-def test_english_pages_have_no_french_interface_left(client, english_pending, username, start):
+def test_english_pages_have_no_french_interface_left(client, username, start):
     with time_machine.travel(NOW, tick=False):
         load_demo(now=NOW)
         client.force_login(get_user_model().objects.get(username=username))
