@@ -70,7 +70,10 @@
     if (!btn) return;
     cellButtons().forEach(function (b) { if (b !== btn) b.tabIndex = -1; });
     btn.tabIndex = 0;
-    if (focus) btn.focus();
+    if (focus) {
+      btn.focus({ preventScroll: true });
+      btn.scrollIntoView({ block: "nearest", inline: "nearest" }); // honours the scroll padding
+    }
   }
 
   function cellOf(btn) { return btn.closest("td.cell"); }
@@ -110,11 +113,16 @@
 
   // ------------------------------------------------------------------ messages
 
+  // The message shows as a toast that takes no room in the page: the grid never moves
+  // under the parent's thumb. It fades after a while; the status role has said it already.
+  var liveTimer = null;
   function announce(message, level) {
     live.className = "planning__live is-" + (level || "info");
     live.textContent = "";
+    window.clearTimeout(liveTimer);
     // A fresh text node after a tick: screen readers announce even a repeated message.
     window.setTimeout(function () { live.textContent = message; }, 50);
+    liveTimer = window.setTimeout(function () { live.textContent = ""; }, level === "error" ? 12000 : 7000);
   }
 
   // ------------------------------------------------------------------ server
@@ -363,6 +371,7 @@
       var n = picks().length;
       countLine.textContent = countText(n);
     }
+    keepClearOfBar();
     if (priceLine) {
       clearTimeout(priceTimer);
       priceTimer = setTimeout(showSelectionPrice, 200);
@@ -430,8 +439,16 @@
     updateCount();
   }
 
+  // In selection mode a bar sticks to the bottom of the screen: the page keeps its height
+  // as scroll padding, so that a cell reached with the keyboard is scrolled above the bar.
+  function keepClearOfBar() {
+    var on = selecting() && bulkForm;
+    document.documentElement.style.scrollPaddingBottom = on ? (bulkForm.offsetHeight + 16) + "px" : "";
+  }
+
   function setSelecting(on) {
     root.classList.toggle("is-selecting", on);
+    keepClearOfBar();
     if (toggle) toggle.setAttribute("aria-pressed", on ? "true" : "false");
     if (!on) clearSelection();
     else updateCount();

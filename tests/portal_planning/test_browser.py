@@ -334,3 +334,37 @@ def test_shift_click_selects_a_range_then_one_action_for_all(page, live_server, 
     wait_state(page, "RESTAURATION", thursday, "Demande en attente")
     assert Cell.objects.filter(enfant=world.enfant, service=cantine, state=CellState.PENDING).count() == 3
     assert page.locator("#selection-count").inner_text() == "Aucun jour sélectionné."
+
+
+def test_a_booking_does_not_move_the_grid_on_a_phone(phone_page, live_server, world, planning):
+    """The confirmation is a toast over the page: the next tap lands where the thumb aims."""
+    page = phone_page
+    day = next_monday()
+    open_planning(page, live_server, world, day)
+    other = cell(page, "RESTAURATION", day + dt.timedelta(days=1))
+    cell(page, "GARDERIE MATIN", day).click()  # the menu opens, its first item focused
+    before = other.bounding_box()
+    page.keyboard.press("Enter")  # no pointer move: only the page itself could shift the grid
+    wait_state(page, "GARDERIE MATIN", day, "Réservé")
+    expect(page.locator("#planning-live")).to_contain_text("Demande de réservation enregistrée")
+    assert other.bounding_box() == before
+    page.screenshot(path=str(SHOTS / "planning-toast-375.png"))
+
+
+def test_in_selection_mode_the_keyboard_never_hides_a_cell_under_the_bar(phone_page, live_server, world, planning):
+    page = phone_page
+    day = next_monday()
+    open_planning(page, live_server, world, day)
+    page.click("#selection-toggle")
+    page.evaluate("window.scrollTo(0, 0)")  # the grid below the fold: focusing scrolls it up from the bottom
+    page.locator('.cell__btn[tabindex="0"]').focus()
+    for key in ["Home", "ArrowDown", "ArrowRight", "ArrowRight", "ArrowUp", "ArrowRight", "ArrowDown"]:
+        page.evaluate("window.scrollTo(0, 0)")
+        page.keyboard.press(key)
+        box = page.evaluate(
+            "(() => { const r = document.activeElement.getBoundingClientRect();"
+            " const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+            " return hit && hit.closest('td') === document.activeElement.closest('td'); })()"
+        )
+        assert box, f"the focused cell is covered after {key}"
+    page.screenshot(path=str(SHOTS / "planning-selection-focus-375.png"))
