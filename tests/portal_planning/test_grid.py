@@ -165,3 +165,10 @@ def test_the_page_is_lighter_without_titles_and_checkboxes(alice_client, world, 
     42.5 KB without."""
     html = alice_client.get(reverse("portal:planning", args=[world.enfant.pk]), {"mois": "2026-12"}).content
     assert len(html) < 45_000, len(html)
+
+
+def test_column_headers_give_the_full_day_to_assistive_technology(alice_client, world, garderie):
+    html = alice_client.get(reverse("portal:planning", args=[world.enfant.pk]), {"mois": "2026-12"}).content.decode()
+    thead = html.split('class="planning__grid"', 1)[1].split("</thead>", 1)[0]
+    assert '<span class="pl-sr-only">mardi 1er décembre 2026</span>' in thead
+    assert "<abbr" not in thead  # "Ma 01" is hidden from screen readers, the full day is read instead
