@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from marelle.attendance.models import AttendanceSheet
 from marelle.audit.services import log_action
+from marelle.core.dates import in_range, out_of_range_message
 from marelle.families.models import Enfant
 from marelle.planning.models import FREE, Cell, CellState, Inscription, Service
 from marelle.planning.rules import local_today
@@ -36,6 +37,8 @@ def sheet_is_closed(service: Service, day: dt.date) -> bool:
 
 
 def _check_open(service: Service, day: dt.date, now: dt.datetime) -> None:
+    if not in_range(day):
+        raise PlanningError(out_of_range_message(), code="out_of_range")
     if day > local_today(now):
         raise PlanningError(_("Le pointage d'un jour à venir n'est pas possible."), code="future")
     if not service.is_open_on(day):
