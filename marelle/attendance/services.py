@@ -196,6 +196,8 @@ class CloseResult:
 
 def close_sheet(*, actor, service: Service, day: dt.date, now: dt.datetime) -> CloseResult:
     """Close the sheet once: no-shows are billed, incomplete times become Erreur. Idempotent."""
+    if not in_range(day):
+        raise PlanningError(out_of_range_message(), code="out_of_range")
     if day > local_today(now):
         raise PlanningError(_("Une feuille ne peut être clôturée qu'à partir du jour même."), code="future")
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from marelle.attendance import services as attendance
+from marelle.attendance.models import AttendanceSheet
 from marelle.billing.models import Payment, SepaMandat
 from marelle.billing.services import payments as payment_services
 from marelle.billing.services import sepa
@@ -88,6 +89,13 @@ def test_pointage_refuses_a_day_out_of_range(world, cantine, day):
         attendance.add_unbooked(actor=world.agent.user, service=cantine, day=day, enfant=world.enfant, now=NOW)
     assert exc.value.code == "out_of_range"
     assert not Cell.objects.exists()
+
+
+def test_a_sheet_of_year_one_cannot_be_closed(world, cantine):
+    with pytest.raises(PlanningError) as exc:
+        attendance.close_sheet(actor=world.agent.user, service=cantine, day=dt.date(1, 1, 1), now=NOW)
+    assert exc.value.code == "out_of_range"
+    assert not AttendanceSheet.objects.exists()
 
 
 # ------------------------------------------------------------------ closures
@@ -284,3 +292,35 @@ def test_a_payment_received_out_of_range_is_refused(world, day):
 def test_a_run_of_year_one_is_refused(world):
     with pytest.raises(BillingError):
         invoice_run_preview(regie=RegieFactory(commune=world.commune), month=dt.date(1, 1, 1))
+
+
+# ------------------------------------------------------------------ forms
+
+
+def _form_classes():
+    import inspect
+
+    from django import forms
+
+    from marelle.backoffice import forms as bo_forms
+    from marelle.backoffice import forms_documents, forms_messagerie, forms_paiements
+    from marelle.portal.planning import forms as planning_forms
+
+    for module in (bo_forms, forms_documents, forms_messagerie, forms_paiements, planning_forms):
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and not issubclass(cls, forms.BaseModelForm):
+                yield f"{module.__name__}.{name}", cls
+
+
+@pytest.mark.parametrize(("name", "cls"), list(_form_classes()))
+def test_every_date_field_of_a_form_is_bounded(name, cls):
+    from django import forms
+
+    from marelle.core.forms import BoundedDateField
+
+    loose = [
+        field
+        for field, obj in cls.base_fields.items()
+        if isinstance(obj, forms.DateField) and not isinstance(obj, BoundedDateField)
+    ]
+    assert not loose, f"{name}: {loose} accept year 1 or 9999"
