@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 
 from marelle.attendance.models import AttendanceSheet
 from marelle.audit.services import log_action
+from marelle.core.dates import in_range, out_of_range_message
 from marelle.families.models import Enfant
 from marelle.planning.models import FREE, Cell, CellState, Inscription, Service
 from marelle.planning.rules import local_today
@@ -37,6 +38,8 @@ def sheet_is_closed(service: Service, day: dt.date) -> bool:
 
 
 def _check_open(service: Service, day: dt.date, now: dt.datetime) -> None:
+    if not in_range(day):
+        raise PlanningError(out_of_range_message(), code="out_of_range")
     if day > local_today(now):
         raise PlanningError(_("Le pointage d'un jour à venir n'est pas possible."), code="future")
     if not service.is_open_on(day):
@@ -194,6 +197,8 @@ class CloseResult:
 
 def close_sheet(*, actor, service: Service, day: dt.date, now: dt.datetime) -> CloseResult:
     """Close the sheet once: no-shows are billed, incomplete times become Erreur. Idempotent."""
+    if not in_range(day):
+        raise PlanningError(out_of_range_message(), code="out_of_range")
     if day > local_today(now):
         raise PlanningError(_("Une feuille ne peut être clôturée qu'à partir du jour même."), code="future")
     with transaction.atomic():

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from marelle.core.forms import BoundedDateField
+from marelle.core.forms import BoundedDateField, bound_dates
 from marelle.core.text import cap_field
 from marelle.families import services as family_services
 from marelle.families.models import Enfant, Famille, Responsable
@@ -88,7 +88,7 @@ class FamilleSearchForm(forms.Form):
 
 class CellStateForm(forms.Form):
     service = forms.TypedChoiceField(coerce=int, label=_("Service"))
-    date = forms.DateField(label=_("Jour"), widget=DATE_WIDGET)
+    date = BoundedDateField(label=_("Jour"), widget=DATE_WIDGET)
     state = forms.ChoiceField(label=_("Nouvel état"), choices=[(FREE, _("Libre"))] + list(CellState.choices))
     reason = forms.CharField(label=_("Raison du changement"), max_length=255)
 
@@ -117,14 +117,15 @@ class InscriptionForm(forms.ModelForm):
         self.fields["start_date"].required = False
         self.fields["end_date"].required = False
         self.instance.enfant = enfant
+        bound_dates(self)
 
     # The period's rules and the one-enrolment-per-year rule are checked by inscription_create.
 
 
 class ContratForm(forms.Form):
     weekdays = forms.MultipleChoiceField(choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple, label=_("Jours"))
-    start_date = forms.DateField(label=_("Du"), widget=DATE_WIDGET)
-    end_date = forms.DateField(label=_("Au"), widget=DATE_WIDGET)
+    start_date = BoundedDateField(label=_("Du"), widget=DATE_WIDGET)
+    end_date = BoundedDateField(label=_("Au"), widget=DATE_WIDGET)
 
     def __init__(self, *args, inscription: Inscription, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,7 +154,7 @@ class ContratChangeForm(forms.Form):
     weekdays = forms.MultipleChoiceField(
         choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple, label=_("Nouveaux jours")
     )
-    from_date = forms.DateField(label=_("À partir du"), widget=DATE_WIDGET)
+    from_date = BoundedDateField(label=_("À partir du"), widget=DATE_WIDGET)
 
     def __init__(self, *args, contrat, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,6 +195,7 @@ class ClosureForm(forms.ModelForm):
         )
         self.fields["services"].label_from_instance = lambda s: f"{s.name} — {s.etablissement.name}"
         self.fields["end_date"].required = False
+        bound_dates(self)
 
     def clean(self):
         data = super().clean()
@@ -234,7 +236,7 @@ class ImportForm(forms.Form):
 
 class PointageChoiceForm(forms.Form):
     service = forms.ModelChoiceField(queryset=Service.objects.none(), label=_("Service"))
-    jour = forms.DateField(label=_("Jour"), widget=DATE_WIDGET)
+    jour = BoundedDateField(label=_("Jour"), widget=DATE_WIDGET)
 
     def __init__(self, *args, commune_ids, **kwargs):
         super().__init__(*args, **kwargs)
@@ -302,6 +304,7 @@ class VersionedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = family_services.version_of(self.instance, self.edit_fields)
+        bound_dates(self)
 
 
 class FamilleEditForm(VersionedForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marelle.core.forms import BoundedDateField
 from marelle.documents.models import FamilyDocument, PublishedDocument
 from marelle.documents.validators import ACCEPT
 from marelle.territory.models import Commune, Etablissement
@@ -23,8 +24,8 @@ class PublishForm(forms.Form):
         empty_label=_("toutes les familles de la commune"),
         help_text=_("Ou seulement les familles dont un enfant fréquente cette école."),
     )
-    valid_from = forms.DateField(label=_("Valable du"), widget=DATE_WIDGET)
-    valid_until = forms.DateField(
+    valid_from = BoundedDateField(label=_("Valable du"), widget=DATE_WIDGET)
+    valid_until = BoundedDateField(
         label=_("Valable jusqu'au"), required=False, widget=DATE_WIDGET, help_text=_("Vide : sans date de fin.")
     )
     file = forms.FileField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marelle.core.forms import BoundedDateField
 from marelle.core.text import MESSAGE_MAX_CHARS
 from marelle.families.models import Famille
 from marelle.messaging.forms import files_field
@@ -29,7 +30,7 @@ class ComposeForm(forms.Form):
         required=False,
         help_text=_("Pour « inscrites à un service »."),
     )
-    day = forms.DateField(
+    day = BoundedDateField(
         label=_("Jour"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -10,12 +10,13 @@ from marelle.billing.formatting import money
 from marelle.billing.services.payments import DESK_METHODS
 from marelle.billing.services.sepa import REJECT_REASONS
 from marelle.core.dates import parse_month
+from marelle.core.forms import BoundedDateField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class JournalForm(forms.Form):
-    day = forms.DateField(label=_("Jour"), widget=DATE)
+    day = BoundedDateField(label=_("Jour"), widget=DATE)
     regie = forms.ModelChoiceField(label=_("Régie"), queryset=None, required=False, empty_label=_("Toutes"))
 
     def __init__(self, *args, regies, **kwargs):
@@ -33,7 +34,7 @@ class PaymentForm(forms.Form):
     method = forms.ChoiceField(
         label=_("Moyen de paiement"), choices=[(m.value, m.label) for m in DESK_METHODS], widget=forms.RadioSelect
     )
-    received_on = forms.DateField(label=_("Reçu le"), widget=DATE)
+    received_on = BoundedDateField(label=_("Reçu le"), widget=DATE)
     note = forms.CharField(
         label=_("Référence"), required=False, max_length=100, help_text=_("N° de chèque, de CESU, libellé du virement.")
     )
@@ -63,7 +64,7 @@ class MandatForm(forms.Form):
     rum = forms.CharField(
         label=_("RUM"), max_length=35, required=False, help_text=_("Référence unique du mandat ; vide : attribuée.")
     )
-    signed_on = forms.DateField(label=_("Signé le"), widget=DATE)
+    signed_on = BoundedDateField(label=_("Signé le"), widget=DATE)
 
     def __init__(self, *args, responsables, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,12 +72,12 @@ class MandatForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    revoked_on = forms.DateField(label=_("Révoqué le"), widget=DATE)
+    revoked_on = BoundedDateField(label=_("Révoqué le"), widget=DATE)
 
 
 class SepaBatchForm(forms.Form):
     regie = forms.ModelChoiceField(label=_("Régie"), queryset=None, empty_label=None)
-    collection_date = forms.DateField(label=_("Date de prélèvement"), widget=DATE)
+    collection_date = BoundedDateField(label=_("Date de prélèvement"), widget=DATE)
 
     def __init__(self, *args, regies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +86,7 @@ class SepaBatchForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.ChoiceField(label=_("Motif du rejet"), choices=[("", "—"), *REJECT_REASONS.items()])
-    rejected_on = forms.DateField(label=_("Rejeté le"), widget=DATE)
+    rejected_on = BoundedDateField(label=_("Rejeté le"), widget=DATE)
 
 
 class RunForm(forms.Form):

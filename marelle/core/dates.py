@@ -11,6 +11,7 @@ import re
 
 from django.utils.formats import date_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -20,6 +21,19 @@ MAX_DATE = dt.date(MAX_YEAR, 12, 31)
 
 def in_range(day: dt.date) -> bool:
     return MIN_DATE <= day <= MAX_DATE
+
+
+def out_of_range_message() -> str:
+    """What a service says of a date outside MIN_DATE..MAX_DATE (BoundedDateField says the same)."""
+    return _("Choisissez une date entre le %(min)s et le %(max)s.") % {
+        "min": date_format(MIN_DATE, "SHORT_DATE_FORMAT"),
+        "max": date_format(MAX_DATE, "SHORT_DATE_FORMAT"),
+    }
+
+
+def out_of_range(*days: dt.date | None) -> bool:
+    """True if any of the given dates (None ignored) lies outside MIN_DATE..MAX_DATE."""
+    return any(day is not None and not in_range(day) for day in days)
 
 
 def parse_month(value: str | None) -> dt.date | None:

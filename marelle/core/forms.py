@@ -6,7 +6,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from marelle.core.dates import MAX_DATE, MIN_DATE, in_range
+from marelle.core.dates import MAX_DATE, MIN_DATE, in_range, out_of_range_message
 
 
 class BoundedDateField(forms.DateField):
@@ -28,3 +28,17 @@ class BoundedDateField(forms.DateField):
                     "max": date_format(MAX_DATE, "SHORT_DATE_FORMAT"),
                 },
             )
+
+
+def validate_in_range(value) -> None:
+    """A validator for the DateFields a ModelForm builds itself (see `bound_dates`)."""
+    if value and not in_range(value):
+        raise forms.ValidationError(out_of_range_message(), code="out_of_range")
+
+
+def bound_dates(form: forms.BaseForm) -> None:
+    """Hold every plain DateField of `form` (a ModelForm's own) to MIN_DATE..MAX_DATE."""
+    for field in form.fields.values():
+        bounded = isinstance(field, BoundedDateField) or validate_in_range in getattr(field, "validators", ())
+        if isinstance(field, forms.DateField) and not bounded:
+            field.validators.append(validate_in_range)

@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from marelle.audit.services import log_action
+from marelle.core.dates import out_of_range, out_of_range_message
 from marelle.documents.models import FamilyDocument, PublishedDocument
 from marelle.documents.validators import validate_document
 from marelle.families.models import Famille, Responsable
@@ -45,7 +46,9 @@ def published_document_create(
         errors["kind"] = [_("Type de document inconnu.")]
     if not title.strip():
         errors["title"] = [_("Donnez un titre au document.")]
-    if valid_until is not None and valid_until < valid_from:
+    if out_of_range(valid_from, valid_until):
+        errors["valid_from"] = [out_of_range_message()]
+    elif valid_until is not None and valid_until < valid_from:
         errors["valid_until"] = [_("La fin de validité est avant son début.")]
     try:
         extension = validate_document(upload)

@@ -29,6 +29,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from marelle.audit.services import log_action
+from marelle.core.dates import in_range, out_of_range_message
 from marelle.core.text import NOTE_MAX_CHARS, check_lengths
 from marelle.families.models import Enfant, Famille, Responsable
 
@@ -215,6 +216,12 @@ def famille_check(famille: Famille, *, today: dt.date) -> None:
     with one message per field."""
     errors: dict[str, str] = {}
     start, end = famille.qf_valid_from, famille.qf_valid_until
+    for name in ("qf_valid_from", "qf_valid_until", "mandate_signed_on"):
+        day = getattr(famille, name)
+        if day is not None and not in_range(day):
+            errors[name] = out_of_range_message()
+    if errors:
+        raise ValidationError(errors)
     if start and end and end < start:
         errors["qf_valid_until"] = _("La fin de validité précède le début.")
     if famille.quotient_familial is not None and not start:
@@ -319,7 +326,22 @@ def responsable_update(
     )
 
 
+def enfant_check(enfant: Enfant) -> None:
+    """The rules on a child's departure date: raises ValidationError on the field."""
+    left_on = enfant.left_on
+    if left_on is None:
+        return
+    if not in_range(left_on):
+        raise ValidationError({"left_on": out_of_range_message()})
+    if enfant.birth_date and left_on < enfant.birth_date:
+        raise ValidationError({"left_on": _("La date de départ précède la date de naissance.")})
+
+
 def enfant_update(*, actor, enfant: Enfant, values: dict[str, Any], version: str | None = None) -> list[FieldChange]:
+    def validate(locked: Enfant, changed: set[str]) -> None:
+        if "left_on" in changed:
+            enfant_check(locked)
+
     return _update_audited(
         obj=enfant,
         fields=ENFANT_FIELDS,
@@ -328,6 +350,7 @@ def enfant_update(*, actor, enfant: Enfant, values: dict[str, Any], version: str
         version=version,
         action="enfant.updated",
         data={"name": f"{enfant.prenom} {enfant.nom}".strip()},
+        validate=validate,
     )
 
 

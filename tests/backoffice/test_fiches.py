@@ -150,7 +150,7 @@ class TestFamille:
     def test_invalid_values_are_refused_with_a_message(self, agent_client, world, overrides, field):
         url = reverse("backoffice:famille_edit", args=[world.famille.pk])
         response = agent_client.post(url, famille_post(world.famille, **overrides))
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert field in response.context["form"].errors
         assert logs_of(world.famille) == []
         assert Famille.objects.get(pk=world.famille.pk).iban == ""
@@ -194,7 +194,7 @@ class TestResponsable:
     def test_name_is_required(self, agent_client, world):
         url = reverse("backoffice:responsable_edit", args=[world.alice.pk])
         response = agent_client.post(url, {"civilite": "Mme", "nom": "", "prenom": "x"})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert Responsable.objects.get(pk=world.alice.pk).nom == "ZTEST"
 
 
@@ -239,7 +239,7 @@ class TestEnfant:
     def test_a_school_of_another_commune_is_not_a_choice(self, agent_client, world):
         url = reverse("backoffice:enfant_edit", args=[world.enfant.pk])
         response = agent_client.post(url, {"etablissement": world.other_enfant.etablissement_id})
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "etablissement" in response.context["form"].errors
         assert Enfant.objects.get(pk=world.enfant.pk).etablissement_id == world.etablissement.pk
 
@@ -295,7 +295,7 @@ def test_a_save_based_on_values_changed_meanwhile_is_refused_then_accepted(agent
 
     stale_post = famille_post(Famille.objects.get(pk=world.famille.pk), address="", phone="0102", version=shown_version)
     response = agent_client.post(url, stale_post)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "a été modifiée par quelqu" in response.content.decode()
     world.famille.refresh_from_db()
     assert (world.famille.address, world.famille.phone) == ("Chez B", "")

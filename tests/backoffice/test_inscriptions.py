@@ -35,7 +35,7 @@ def test_enrolment_choices_are_scoped(agent_client, world):
     response = agent_client.post(
         url, {"service": foreign_service.pk, "school_year": world.school_year.pk, "responsable": world.bob.pk}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["form"].errors) == {"service", "responsable"}
     assert not Inscription.objects.filter(enfant=world.enfant).exists()
 
@@ -91,7 +91,7 @@ def test_a_pattern_cannot_run_past_its_inscription(agent_client, world):
         reverse("backoffice:contrat_create", args=[inscription.pk]),
         {"weekdays": ["0"], "start_date": "2026-12-07", "end_date": "2027-09-30"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not ContratRegulier.objects.exists()
 
 

@@ -503,6 +503,9 @@ class PlanningMachine(RuleBasedStateMachine):
         if not reason.strip():
             self.expect_refusal(call)
             return
+        if to_state != FREE and service.pk not in self.W.enrolled[enfant.pk]:
+            self.expect_refusal(call)  # a state on a day the child is not enrolled
+            return
         call()
         from_state = self.state(key)
         if from_state == to_state:

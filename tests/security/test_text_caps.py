@@ -41,7 +41,7 @@ def test_the_child_form_refuses_100_kb(agent_client, world, field):
     form_page = agent_client.get(url).content.decode()
     assert f'maxlength="{NOTE_MAX_CHARS}"' in form_page
     response = agent_client.post(url, enfant_post(**{field: HUGE}))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field in response.context["form"].errors
     assert "2000 caractères" in str(response.context["form"].errors[field])
     enfant = Enfant.objects.get(pk=world.enfant.pk)

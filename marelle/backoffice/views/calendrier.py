@@ -49,27 +49,31 @@ def commune(request, pk: int):
 
     if which == "closure" and closure_form.is_valid():
         data = closure_form.cleaned_data
-        _closure, closed = planning_services.closure_create(
-            actor=request.user,
-            commune=commune,
-            label=data["label"],
-            start_date=data["start_date"],
-            end_date=data["end_date"],
-            day_type=data["day_type"],
-            etablissement=data["etablissement"],
-            services=data["services"],
-            now=now(),
-        )
-        messages.success(
-            request,
-            ngettext(
-                "Fermeture enregistrée : %(n)d réservation annulée, familles prévenues.",
-                "Fermeture enregistrée : %(n)d réservations annulées, familles prévenues.",
-                closed,
+        try:
+            _closure, closed = planning_services.closure_create(
+                actor=request.user,
+                commune=commune,
+                label=data["label"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                day_type=data["day_type"],
+                etablissement=data["etablissement"],
+                services=data["services"],
+                now=now(),
             )
-            % {"n": closed},
-        )
-        return redirect(here)
+        except ValidationError as exc:
+            add_service_errors(closure_form, exc)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Fermeture enregistrée : %(n)d réservation annulée, familles prévenues.",
+                    "Fermeture enregistrée : %(n)d réservations annulées, familles prévenues.",
+                    closed,
+                )
+                % {"n": closed},
+            )
+            return redirect(here)
 
     if which == "import" and import_form.is_valid():
         year = import_form.cleaned_data["school_year"]
@@ -103,6 +107,7 @@ def commune(request, pk: int):
             "closure_form": closure_form,
             "import_form": import_form,
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -125,6 +125,7 @@ def planning(request, pk: int):
             "selected": selected,
             "selected_look": cell_look(selected) if selected else None,
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -134,6 +135,7 @@ def _edit(request, *, make_form, save, famille_id: int, title: str, template_con
     was shown, nothing is saved and the form comes back with the agent's input and the
     current version, to check and save again."""
     form = make_form(_posted(request))
+    status = 400 if request.method == "POST" else 200  # a POST that comes back saved nothing
     if request.method == "POST" and form.is_valid():
         try:
             changes = save(form.cleaned_data, form.cleaned_data["version"] or None)
@@ -151,6 +153,7 @@ def _edit(request, *, make_form, save, famille_id: int, title: str, template_con
             data = request.POST.copy()
             data["version"] = form.fields["version"].initial
             form = make_form(data)
+            status = 409
         else:
             if changes:
                 messages.success(
@@ -164,6 +167,7 @@ def _edit(request, *, make_form, save, famille_id: int, title: str, template_con
         request,
         "backoffice/fiche_form.html",
         {"form": form, "title": title, "famille_id": famille_id, **template_context},
+        status=status,
     )
 
 

@@ -46,7 +46,12 @@ def inscription_create(request, pk: int):
         else:
             messages.success(request, _("Inscription enregistrée."))
             return redirect(_famille_url(enfant.famille_id))
-    return render(request, "backoffice/inscription_form.html", {"enfant": enfant, "form": form})
+    return render(
+        request,
+        "backoffice/inscription_form.html",
+        {"enfant": enfant, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @agent_view
@@ -60,21 +65,32 @@ def contrat_create(request, pk: int):
     )
     form = ContratForm(request.POST or None, inscription=inscription)
     if request.method == "POST" and form.is_valid():
-        _contrat, booked = planning_services.contrat_create(
-            actor=request.user,
-            inscription=inscription,
-            weekdays=form.weekdays_code,
-            start_date=form.cleaned_data["start_date"],
-            end_date=form.cleaned_data["end_date"],
-            now=now(),
-        )
-        messages.success(
-            request,
-            ngettext("Contrat enregistré : %(n)d jour réservé.", "Contrat enregistré : %(n)d jours réservés.", booked)
-            % {"n": booked},
-        )
-        return redirect(_famille_url(inscription.enfant.famille_id))
-    return render(request, "backoffice/contrat_form.html", {"inscription": inscription, "form": form})
+        try:
+            _contrat, booked = planning_services.contrat_create(
+                actor=request.user,
+                inscription=inscription,
+                weekdays=form.weekdays_code,
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+                now=now(),
+            )
+        except PlanningError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Contrat enregistré : %(n)d jour réservé.", "Contrat enregistré : %(n)d jours réservés.", booked
+                )
+                % {"n": booked},
+            )
+            return redirect(_famille_url(inscription.enfant.famille_id))
+    return render(
+        request,
+        "backoffice/contrat_form.html",
+        {"inscription": inscription, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @agent_view
@@ -101,4 +117,9 @@ def contrat_modify(request, pk: int):
         else:
             messages.success(request, _("Contrat modifié."))
             return redirect(_famille_url(contrat.inscription.enfant.famille_id))
-    return render(request, "backoffice/contrat_change.html", {"contrat": contrat, "form": form})
+    return render(
+        request,
+        "backoffice/contrat_change.html",
+        {"contrat": contrat, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

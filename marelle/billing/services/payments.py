@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from marelle.audit.services import log_action
 from marelle.billing.models import Facture, Payment, PaymentAllocation, Regie
+from marelle.core.dates import in_range, out_of_range_message
 from marelle.families.models import Famille, Responsable
 
 ZERO = Decimal("0.00")
@@ -234,7 +235,9 @@ def payment_record(
         errors.setdefault("regie", []).append(_("La régie n'est pas celle de la commune de la famille."))
     if responsable is not None and responsable.famille_id != famille.pk:
         errors.setdefault("responsable", []).append(_("Ce responsable n'appartient pas à la famille."))
-    if received_on > now.date() + dt.timedelta(days=1):
+    if not in_range(received_on):
+        errors.setdefault("received_on", []).append(out_of_range_message())
+    elif received_on > now.date() + dt.timedelta(days=1):
         errors.setdefault("received_on", []).append(_("La date de réception est dans le futur."))
     if factures:
         wrong = [f for f in factures if f.famille_id != famille.pk or f.regie_id != regie.pk]

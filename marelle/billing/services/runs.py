@@ -47,6 +47,7 @@ from marelle.billing.models import (
 from marelle.billing.pricing import BILLABLE_STATES, NOT_YET_BILLABLE, PriceRules, price_cell, qf_on, round_amount
 from marelle.billing.services.numbering import format_number, lock_sequence, take_numbers
 from marelle.core.bulk import insert_rows
+from marelle.core.dates import in_range, out_of_range_message
 from marelle.families.models import Enfant, Responsable
 from marelle.planning.models import Cell, CellState, Inscription, Service
 
@@ -310,9 +311,15 @@ class _Context:
         return 1
 
 
+def _check_month(month: dt.date) -> None:
+    if not in_range(month):
+        raise BillingError(out_of_range_message(), code="out_of_range")
+
+
 def build_preview(regie: Regie, month: dt.date) -> RunPreview:
     """The draft invoices a run of `month` would issue now (read-only)."""
     month = first_of_month(month)
+    _check_month(month)
     with translation.override("fr"):  # an invoice is a French document
         return _build(regie, month)
 
@@ -453,6 +460,7 @@ def invoice_run_issue(
     now = now or timezone.now()
     issued_on = timezone.localdate(now)
     month = first_of_month(month)
+    _check_month(month)
     if month > first_of_month(issued_on):
         raise BillingError(_("Un mois à venir ne peut pas être facturé."), code="future")
     with transaction.atomic():

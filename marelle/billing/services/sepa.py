@@ -35,6 +35,7 @@ from marelle.billing.services.payments import (
     money,
     with_remaining,
 )
+from marelle.core.dates import in_range, out_of_range_message
 from marelle.families.models import Responsable
 
 # The reason codes a bank gives for a returned direct debit (R-transactions), as agents
@@ -115,6 +116,8 @@ def mandat_create(
     regie: Regie | None = None,
 ) -> SepaMandat:
     iban, bic = clean_bank_account(iban, bic)
+    if not in_range(signed_on):
+        raise ValidationError({"signed_on": [out_of_range_message()]})
     if signed_on > now.date():
         raise ValidationError({"signed_on": [_("La date de signature est dans le futur.")]})
     if regie is not None and regie.commune_id != responsable.famille.commune_id:
@@ -158,6 +161,8 @@ def mandat_create(
 
 
 def mandat_revoke(*, mandat: SepaMandat, revoked_on: dt.date, actor) -> SepaMandat:
+    if not in_range(revoked_on):
+        raise ValidationError({"revoked_on": [out_of_range_message()]})
     with transaction.atomic():
         locked = SepaMandat.objects.select_for_update().get(pk=mandat.pk)
         if locked.revoked_on is not None:
@@ -243,6 +248,8 @@ def sepa_batch_create(
     """The pain.008.001.02 file of the invoices due from responsables under mandate; each debit
     pays its invoice (a direct-debit payment dated on the collection day)."""
     creditor = _check_creditor(regie)
+    if not in_range(collection_date):
+        raise ValidationError({"collection_date": [out_of_range_message()]})
     if collection_date <= now.date():
         raise ValidationError({"collection_date": [_("La date de prélèvement doit être postérieure à aujourd'hui.")]})
     with transaction.atomic():
@@ -338,6 +345,8 @@ def sepa_debit_reject(*, debit: SepaDebit, reason: str, rejected_on: dt.date, ac
     reason = (reason or "").strip().upper()
     if reason not in REJECT_REASONS:
         raise ValidationError({"reason": [_("Choisissez le motif du rejet donné par la banque.")]})
+    if not in_range(rejected_on):
+        raise ValidationError({"rejected_on": [out_of_range_message()]})
     with transaction.atomic():
         locked = (
             SepaDebit.objects.select_for_update(of=("self",))

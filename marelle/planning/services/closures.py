@@ -21,12 +21,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from marelle.audit.services import log_action
 from marelle.core.bulk import insert_rows, update_by_ids
-from marelle.core.dates import day_format
+from marelle.core.dates import day_format, in_range, out_of_range_message
 from marelle.planning import locking
 from marelle.planning.context import load_closures
 from marelle.planning.models import (
@@ -43,7 +45,7 @@ from marelle.planning.services.common import (
     write_cell_state,
 )
 from marelle.territory import services as territory_services
-from marelle.territory.models import Closure
+from marelle.territory.models import Closure, SchoolYear
 
 CLOSABLE_STATES = (CellState.BOOKED, CellState.PENDING, CellState.WAITING)
 
@@ -184,7 +186,9 @@ def closure_create(
     now: dt.datetime,
 ) -> tuple[Closure, int]:
     """A new closure: booked, pending and waiting cells of its days turn to Fermeture and the
-    families are told (after commit); audited on the commune. Returns it and the cells closed."""
+    families are told (after commit); audited on the commune. Returns it and the cells closed.
+    Raises ValidationError (nothing saved) for days outside the commune's school years."""
+    closure_check_dates(commune=commune, start_date=start_date, end_date=end_date)
     with transaction.atomic():
         closure = Closure.objects.create(
             commune=commune,
@@ -209,6 +213,25 @@ def closure_create(
             },
         )
     return closure, closed
+
+
+def closure_check_dates(*, commune, start_date: dt.date, end_date: dt.date) -> None:
+    """A closure's days lie within the commune's school years (from the first one's start to
+    the last one's end; any sane range when it has none yet) and end after they start."""
+    if not (in_range(start_date) and in_range(end_date)):
+        raise ValidationError({"start_date": out_of_range_message()})
+    if end_date < start_date:
+        raise ValidationError({"end_date": _("La fin précède le début.")})
+    span = SchoolYear.objects.filter(commune=commune).aggregate(first=Min("start_date"), last=Max("end_date"))
+    if span["first"] is not None and (start_date < span["first"] or end_date > span["last"]):
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "Une fermeture doit tomber dans les années scolaires de la commune (du %(start)s au %(end)s)."
+                )
+                % {"start": day_format(span["first"], "j F Y"), "end": day_format(span["last"], "j F Y")}
+            }
+        )
 
 
 def calendar_import(*, actor, commune, school_year, public: bool, now: dt.datetime) -> tuple[int, int, int]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from marelle.audit.services import log_action
+from marelle.core.dates import day_format
 from marelle.families.models import Enfant
 from marelle.planning.context import ENFANT_RELATED, load_child_context
 from marelle.planning.models import (
@@ -32,6 +33,19 @@ def _days(first: dt.date, last: dt.date) -> Iterable[dt.date]:
     while day <= last:
         yield day
         day += dt.timedelta(days=1)
+
+
+def _check_within(inscription, *days: dt.date) -> None:
+    """PlanningError unless every day lies within the enrolment's period."""
+    if any(not (inscription.start_date <= day <= inscription.end_date) for day in days):
+        raise PlanningError(
+            _("Choisissez une date comprise dans l'inscription (du %(start)s au %(end)s).")
+            % {
+                "start": day_format(inscription.start_date, "j F Y"),
+                "end": day_format(inscription.end_date, "j F Y"),
+            },
+            code="range",
+        )
 
 
 def contrat_apply(*, actor, contrat: ContratRegulier, now: dt.datetime, from_date: dt.date | None = None) -> int:
@@ -85,6 +99,7 @@ def contrat_create(
         raise PlanningError(_("Choisissez au moins un jour de la semaine."), code="weekdays")
     if end_date < start_date:
         raise PlanningError(_("La fin du contrat précède son début."), code="range")
+    _check_within(inscription, start_date, end_date)
     with transaction.atomic():
         contrat = ContratRegulier.objects.create(
             inscription=inscription, weekdays=weekdays, start_date=start_date, end_date=end_date
@@ -119,6 +134,7 @@ def contrat_change(
         raise PlanningError(_("Choisissez au moins un jour de la semaine."), code="weekdays")
     with transaction.atomic():
         contrat = ContratRegulier.objects.select_for_update().select_related("inscription").get(pk=contrat.pk)
+        _check_within(contrat.inscription, from_date)
         from_date = max(from_date, contrat.start_date)
         if from_date > contrat.end_date:
             raise PlanningError(_("Ce contrat est déjà terminé à cette date."), code="ended")

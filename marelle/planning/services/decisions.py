@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from marelle.core.dates import in_range, out_of_range_message
 from marelle.core.text import COMMENT_MAX_CHARS, too_long_message
 from marelle.families.models import Enfant
 from marelle.planning import locking
@@ -20,6 +21,7 @@ from marelle.planning.models import (
     CellChange,
     CellState,
     Demande,
+    Inscription,
     Service,
 )
 from marelle.planning.notifications import notify_demandes_decided
@@ -170,6 +172,15 @@ def cell_set_state(
         raise PlanningError(_("État inconnu."), code="state")
     if not reason.strip():
         raise PlanningError(_("Indiquez la raison du changement."), code="reason")
+    if not in_range(day):
+        raise PlanningError(out_of_range_message(), code="out_of_range")
+    # A state on a day the child is not enrolled would be billed and counted: refused. Freeing
+    # such a day (left from an enrolment since shortened) stays possible.
+    enrolled = Inscription.objects.filter(enfant=enfant, service=service, start_date__lte=day, end_date__gte=day)
+    if to_state != FREE and not enrolled.exists():
+        raise PlanningError(
+            _("%(child)s n'est pas inscrit(e) à ce service ce jour-là.") % {"child": enfant.prenom}, code="enrolment"
+        )
     with transaction.atomic():
         locking.lock_service_days([(service.pk, day)])
         cell = Cell.objects.select_for_update().filter(enfant=enfant, service=service, date=day).first()
