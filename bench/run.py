@@ -102,8 +102,9 @@ for r in responsables:
     logins.append(r.user.username)
 commune = Commune.objects.order_by("pk").first()
 from django.contrib.auth import get_user_model
-agent_user = get_user_model().objects.create_user(username="bench.agent@example.org", email="bench.agent@example.org")
-Agent.objects.create(user=agent_user).communes.add(*Commune.objects.all())
+agent_user, _new = get_user_model().objects.get_or_create(
+    username="bench.agent@example.org", defaults={"email": "bench.agent@example.org"})
+Agent.objects.get_or_create(user=agent_user)[0].communes.add(*Commune.objects.all())
 agent = session_for(agent_user)
 
 queries = {}
@@ -274,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a small territory, 2 s a scenario")
     parser.add_argument("--database", default="marelle_bench")
     parser.add_argument("--json", default=str(ROOT / "var" / "bench.json"))
+    parser.add_argument("--reuse", action="store_true", help="keep the database of the last run (no new territory)")
     args = parser.parse_args(argv)
     if args.quick:
         args.families, args.sessions, args.seconds = min(args.families, 120), min(args.sessions, 60), 2
@@ -297,12 +299,14 @@ def main(argv: list[str] | None = None) -> int:
         "EMAIL_URL": "console://",
     }
     started = time.perf_counter()
-    psql(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-    psql(f'CREATE DATABASE "{args.database}"')
-    run([sys.executable, "manage.py", "migrate", "-v", "0"], env)
-    run([sys.executable, "manage.py", "generate_volume", "--families", str(args.families)], env, stdout=subprocess.PIPE)
-    psql_db = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", args.database, "-qc", "ANALYZE"]
-    subprocess.run(psql_db, check=True)
+    if not args.reuse:
+        psql(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+        psql(f'CREATE DATABASE "{args.database}"')
+        run([sys.executable, "manage.py", "migrate", "-v", "0"], env)
+        generate = [sys.executable, "manage.py", "generate_volume", "--families", str(args.families)]
+        run(generate, env, stdout=subprocess.PIPE)
+        psql_db = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", args.database, "-qc", "ANALYZE"]
+        subprocess.run(psql_db, check=True)
     setup = run([sys.executable, "-c", SETUP, str(args.sessions)], env, stdout=subprocess.PIPE, text=True)
     data = json.loads(setup.stdout)
     queries = data.pop("queries")
