@@ -228,3 +228,16 @@ def test_failed_emails_page_is_scoped_and_retry_works(agent_client, world, djang
         assert agent_client.post(reverse("backoffice:messagerie_email_retry", args=[mine.pk])).status_code == 302
     mine.refresh_from_db()
     assert mine.status == OutboxEmail.Status.SENT
+
+
+@pytest.mark.parametrize("header", ["HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_MOZ"])
+def test_a_prefetch_of_the_message_does_not_mark_it_read(alice_client, world, header):
+    send(world, [world.famille.pk])
+    message = Message.objects.get(famille=world.famille)
+    response = alice_client.get(reverse("portal:message", args=[message.pk]), **{header: "prefetch"})
+    assert response.status_code == 200
+    message.refresh_from_db()
+    assert message.read_at is None  # only an explicit open marks it read
+    alice_client.get(reverse("portal:message", args=[message.pk]))
+    message.refresh_from_db()
+    assert message.read_at is not None

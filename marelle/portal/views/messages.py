@@ -33,6 +33,13 @@ class MessagesView(ResponsableRequiredMixin, TemplateView):
         )
 
 
+def is_prefetch(request) -> bool:
+    """A speculative load (link prefetch or prerender): `Sec-Purpose: prefetch` (Chromium,
+    Firefox) or the older `Purpose: prefetch` / `X-Moz: prefetch`."""
+    purpose = request.headers.get("Sec-Purpose") or request.headers.get("Purpose") or request.headers.get("X-Moz") or ""
+    return "prefetch" in purpose.lower() or "prerender" in purpose.lower()
+
+
 class MessageView(ResponsableRequiredMixin, FormView):
     """One conversation; opening it marks the commune's messages in it read."""
 
@@ -51,6 +58,8 @@ class MessageView(ResponsableRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
+        if is_prefetch(request):  # the browser guessing a click is not the parent reading
+            return super().get(request, *args, **kwargs)
         now = timezone.now()
         for m in selectors.conversation(self.root):
             if m.from_commune and m.read_at is None and (m.responsable_id in (None, self.responsable.pk)):
