@@ -267,7 +267,7 @@ def lua_table(value) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--families", type=int, default=5000)
-    parser.add_argument("--sessions", type=int, default=600, help="parents whose sessions the load rotates over")
+    parser.add_argument("--sessions", type=int, default=1200, help="responsables tried for sessions (one a family)")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
