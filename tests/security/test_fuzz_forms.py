@@ -277,3 +277,48 @@ def test_no_parent_page_answers_500_and_a_4xx_writes_nothing(client, fuzz_world)
     urls += [build(world) for _name, build in sorted(portal_access.PARENT_OBJECT_URLS.items())]
     for url in urls:
         _fuzz(client, url, logout_path=reverse("portal:logout"))
+
+
+def test_no_billing_page_answers_500_and_a_4xx_writes_nothing(client, fuzz_world):
+    """The billing pages the matrix leaves to their own tests (a régie, a run, an invoice, a
+    family's payment and mandate forms, a SEPA file), fuzzed by an agent allowed to bill."""
+    from django.contrib.auth.models import Permission
+    from django.utils import timezone
+
+    from marelle.billing.services import sepa
+    from marelle.billing.services.runs import invoice_run_issue
+    from tests.billing.payments_setup import make_facture, make_regie
+
+    world, _bo = fuzz_world
+    agent = world.other_agent.user
+    agent.user_permissions.add(*Permission.objects.filter(codename__in=["issue_invoices", "manage_payments"]))
+    agent.user_permissions.add(*Permission.objects.filter(content_type__app_label="billing"))
+    regie = make_regie(world.other_commune)
+    facture = make_facture(world.bob, regie, issued_on=timezone.localdate().replace(day=1))
+    run = invoice_run_issue(regie=regie, month=timezone.localdate().replace(day=1), actor=None)
+    mandat = sepa.mandat_create(
+        responsable=world.bob,
+        iban="FR7630006000011234567890189",
+        signed_on=timezone.localdate(),
+        actor=None,
+        now=timezone.now(),
+        regie=regie,
+    )
+    client.force_login(agent)
+    month = timezone.localdate().strftime("%Y-%m")
+    urls = [
+        reverse("backoffice:facturation_preview", args=[regie.pk, month]),
+        reverse("backoffice:facturation_issue", args=[regie.pk, month]),
+        reverse("backoffice:facturation_run", args=[run.pk]),
+        reverse("backoffice:credit_note", args=[facture.pk]),
+        reverse("backoffice:paiement_create", args=[world.other_famille.pk]),
+        reverse("backoffice:mandat_create", args=[world.other_famille.pk]),
+        reverse("backoffice:mandat_revoke", args=[mandat.pk]),
+        reverse("backoffice:paiement_lookup"),
+        reverse("backoffice:mandat_lookup"),
+        reverse("backoffice:factures_relance"),
+    ]
+    reached = {url: client.get(url).status_code for url in urls}
+    assert set(reached.values()) <= {200, 302, 405}, reached  # the pages exist for this agent: not a vacuous fuzz
+    for url in urls:
+        _fuzz(client, url, logout_path=reverse("portal:logout"))
