@@ -69,8 +69,11 @@ class LegendEntry(NamedTuple):
 # The agent's legend: the states a cell can take.
 LEGEND: list[StateStyle] = [STATE_STYLES[s] for s in STATE_STYLES if s != FREE]
 # The parent's: what a free cell means, the states, then the days without a service.
+FREE_LOCKED_SYMBOL = "⊘"
+FREE_LOCKED = gettext_noop("Libre, délai dépassé (plus réservable)")
 FULL_LEGEND: list[StateStyle | LegendEntry] = [
     LegendEntry(css_class(FREE), "", gettext_lazy("Libre (réservable)")),
+    LegendEntry(f"{css_class(FREE)} st-locked", FREE_LOCKED_SYMBOL, gettext_lazy(FREE_LOCKED)),
     *LEGEND,
     LegendEntry(css_class(CLOSED_DAY), "F", gettext_lazy("Jour férié / fermeture")),
     LegendEntry(css_class(CLOSED_DAY), "P", gettext_lazy("Période sans accueil (vacances)")),
@@ -85,6 +88,17 @@ def style_for(state: str) -> StateStyle | None:
 def state_label(state: str) -> str:
     """The state's label in the active language; an unknown state reads as its code."""
     return _state_labels(translation.get_language() or "").get(state, state)
+
+
+def parent_look(cell: GridCell, language: str | None = None) -> CellLook:
+    """A cell as the parent's grid shows it: a free day that can no longer be booked has its
+    own symbol and name, so that it never reads as a bookable free day (nor in forced
+    colours or in print, where the background is gone)."""
+    look = cell_look(cell, language)
+    if cell.state == FREE and not cell.actions and cell.closure is None:
+        language = translation.get_language() or "" if language is None else language
+        return CellLook(f"{look.css} st-locked", FREE_LOCKED_SYMBOL, _translated(language, FREE_LOCKED), "")
+    return look
 
 
 HINT_BOOK = gettext_noop("réservable jusqu'au %(cutoff)s")

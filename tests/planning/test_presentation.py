@@ -41,7 +41,8 @@ def test_every_state_has_a_symbol_and_its_own_class():
 def test_the_legends_show_every_state_but_free():
     assert sorted(s.state for s in LEGEND) == sorted(CellState.values)
     assert FULL_LEGEND[0].css == "st-free" and str(FULL_LEGEND[0].label) == "Libre (réservable)"
-    assert FULL_LEGEND[1 : 1 + len(LEGEND)] == LEGEND
+    assert (FULL_LEGEND[1].css, FULL_LEGEND[1].symbol) == ("st-free st-locked", "⊘")  # free but too late
+    assert FULL_LEGEND[2 : 2 + len(LEGEND)] == LEGEND
     assert [(e.css, e.symbol) for e in FULL_LEGEND[-3:]] == [("st-closed", "F"), ("st-closed", "P"), ("st-off", "")]
 
 

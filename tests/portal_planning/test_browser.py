@@ -368,3 +368,25 @@ def test_in_selection_mode_the_keyboard_never_hides_a_cell_under_the_bar(phone_p
         )
         assert box, f"the focused cell is covered after {key}"
     page.screenshot(path=str(SHOTS / "planning-selection-focus-375.png"))
+
+
+def test_in_forced_colours_a_day_without_service_does_not_look_free(browser, live_server, world, planning):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR", forced_colors="active")
+    page = context.new_page()
+    try:
+        day = next_monday()
+        open_planning(page, live_server, world, day)
+        wednesday = day + dt.timedelta(days=2)  # RESTAURATION has no service on Wednesdays
+        off = cell(page, "RESTAURATION", wednesday)
+        free = cell(page, "RESTAURATION", day)
+
+        def shown(locator):
+            return locator.evaluate(
+                "b => getComputedStyle(b.querySelector('span'), '::before').content + '|' + b.innerText.trim()"
+            )
+
+        assert "Pas de service" in label_of(off) or "pas de service" in label_of(off)
+        assert shown(off) != shown(free)  # a dash against nothing: not told apart by colour alone
+        page.screenshot(path=str(SHOTS / "planning-forced-colours-1280.png"), full_page=True)
+    finally:
+        context.close()

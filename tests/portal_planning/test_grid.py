@@ -172,3 +172,21 @@ def test_column_headers_give_the_full_day_to_assistive_technology(alice_client, 
     thead = html.split('class="planning__grid"', 1)[1].split("</thead>", 1)[0]
     assert '<span class="pl-sr-only">mardi 1er décembre 2026</span>' in thead
     assert "<abbr" not in thead  # "Ma 01" is hidden from screen readers, the full day is read instead
+
+
+@pytest.mark.django_db
+def test_a_free_day_too_late_to_book_has_its_own_symbol_and_name(alice_client, world, garderie):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC), tick=False):
+        alice_client.force_login(world.alice.user)
+        html = alice_client.get(
+            reverse("portal:planning", args=[world.enfant.pk]), {"mois": "2026-12"}
+        ).content.decode()
+    grid = html.split('class="planning__grid"', 1)[1]
+    past = grid.split('data-key="%s:2026-12-01"' % garderie.pk, 1)[1].split("</td>", 1)[0]
+    future = grid.split('data-key="%s:2026-12-21"' % garderie.pk, 1)[1].split("</td>", 1)[0]
+    assert "⊘" in past and "Libre, délai dépassé (plus réservable)" in past
+    assert "⊘" not in future and "réservable jusqu" in future  # bookable: no symbol, its deadline
+    legend = html.split('class="planning__grid"', 1)[0]
+    assert "Libre, délai dépassé (plus réservable)" in legend  # the legend explains it

@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from marelle.planning.presentation import cell_look
+from marelle.planning.presentation import parent_look
 from marelle.planning.selectors import GridCell, GridDay
 
 
@@ -30,7 +30,7 @@ def cell_html(
     *,
     with_pick: bool = False,
 ) -> SafeString:
-    look = cell_look(cell, language)
+    look = parent_look(cell, language)
     classes = ["cell", look.css]
     if day.is_weekend:
         classes.append("is-weekend")

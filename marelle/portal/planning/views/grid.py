@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from marelle.families.selectors import responsable_for
-from marelle.planning.presentation import FULL_LEGEND, cell_look
+from marelle.planning.presentation import FULL_LEGEND, parent_look
 from marelle.planning.rules import NOT_PAYER, Action, local_today
 from marelle.planning.selectors import cells_for, month_grid
 from marelle.planning.services import PlanningError, demande_submit
@@ -176,7 +176,7 @@ class PlanningCellView(ResponsableRequiredMixin, View):
             {
                 "cell": item.cell,
                 "price": bookable_price(enfant, [item]),
-                "look": cell_look(item.cell),
+                "look": parent_look(item.cell),
                 "day": item.day,
                 "service_name": item.service_name,
                 "enfant": enfant,
