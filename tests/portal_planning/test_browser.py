@@ -311,8 +311,15 @@ def test_axe_on_the_demandes_and_rythme_pages(page, live_server, world, planning
     Demande.objects.create(famille=world.famille, enfant=world.enfant, kind="reservation", created_at=timezone.now())
     log_in(page, live_server, world)
     page.goto(live_server.url + reverse("portal:demandes"))
-    assert page.get_by_role("button", name=re.compile("Annuler la demande")).count() == 1
+    cancel = page.get_by_role("link", name=re.compile("Annuler la demande"))
+    assert cancel.count() == 1
     assert_no_serious_violation(page)
+    cancel.click()  # the confirmation, then back without cancelling
+    page.get_by_role("button", name="Oui, annuler la demande").wait_for()
+    assert_no_serious_violation(page)
+    page.get_by_role("link", name="Non, la garder").click()
+    page.wait_for_url("**/portail/demandes/**")
+    assert Demande.objects.get().status == "pending"
     page.goto(live_server.url + reverse("portal:rythme", args=[world.enfant.pk]))
     assert_no_serious_violation(page)
 

@@ -41,7 +41,7 @@ def test_list_shows_the_familys_demandes_newest_first(alice_client, world, canti
     assert "CANTINE DE BOB" not in html
     assert html.index("mardi 8 décembre") < html.index("lundi 7 décembre")
     assert "Complet ce jour-là" in html and "Refusée" in html and "En attente" in html
-    assert html.count("Annuler la demande</button>") == 1
+    assert html.count("Annuler la demande<span") == 1
     assert "Commentaire de la mairie : Complet ce jour-là" in html
 
 
@@ -113,3 +113,28 @@ def test_pagination(alice_client, world, cantine):
     html = alice_client.get(reverse("portal:demandes")).content.decode()
     assert "Page 1 sur 2" in html
     assert "Page 2 sur 2" in alice_client.get(reverse("portal:demandes"), {"page": 2}).content.decode()
+
+
+def test_the_cancel_button_names_the_days_and_asks_first(alice_client, world, cantine):
+    demande = book(world, cantine, dt.date(2026, 12, 7))
+    listing = alice_client.get(reverse("portal:demandes")).content.decode()
+    button = listing.split('class="demande__action"', 1)[1].split("</td>", 1)[0]
+    assert "RESTAURATION lundi 7 décembre" in button  # the day cancelled, not when it was asked
+    assert "<form" not in button  # a link to the confirmation, not an immediate cancel
+    confirm_url = reverse("portal:demande_cancel", args=[demande.pk])
+    page = alice_client.get(confirm_url, {"next": "/portail/demandes/?statut=pending"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "Annuler la demande de réservation ?" in html
+    assert "lundi 7 décembre" in html and "Oui, annuler la demande" in html
+    assert 'href="/portail/demandes/?statut=pending"' in html  # « Non, la garder » goes back
+    demande.refresh_from_db()
+    assert demande.status == "pending"  # looking at the question cancels nothing
+    alice_client.post(confirm_url, {"next": "/portail/demandes/?statut=pending"})
+    demande.refresh_from_db()
+    assert demande.status == "cancelled"
+
+
+def test_the_confirmation_of_another_familys_demande_is_a_404(client, world, cantine):
+    demande = book(world, cantine, dt.date(2026, 12, 7))
+    client.force_login(world.bob.user)
+    assert client.get(reverse("portal:demande_cancel", args=[demande.pk])).status_code == 404

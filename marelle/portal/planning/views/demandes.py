@@ -62,6 +62,7 @@ class DemandesView(ResponsableRequiredMixin, View):
                 "form": form,
                 "page": page,
                 "demandes": [(d, _lines(d), d.pk in cancellable) for d in page.object_list],
+                "next": request.get_full_path(),
                 "query": query.urlencode(),
                 "enfants": enfants,
             },
@@ -78,6 +79,26 @@ def _lines(demande: Demande) -> list[dict]:
 
 
 class DemandeCancelView(ResponsableRequiredMixin, View):
+    """GET: « Annuler cette demande ? » with the days it holds; POST: cancelled."""
+
+    template_name = "portal/planning/demande_cancel.html"
+
+    def get(self, request, pk: int):
+        demande = get_object_or_404(demandes_for(request.user), pk=pk)
+        lines = _lines(demande)
+        back = safe_next(request, reverse("portal:demandes"))
+        return render(
+            request,
+            self.template_name,
+            {
+                "demande": demande,
+                "lines": lines,
+                "back": back,
+                "cancellable": demande.status == Demande.Status.PENDING
+                and demande.pk in cancellable_by(responsable_for(request.user), [demande]),
+            },
+        )
+
     def post(self, request, pk: int):
         demande = get_object_or_404(Demande.objects.filter(famille=famille_for(request.user)), pk=pk)
         try:
