@@ -184,8 +184,8 @@ def test_a_free_day_too_late_to_book_has_its_own_symbol_and_name(alice_client, w
             reverse("portal:planning", args=[world.enfant.pk]), {"mois": "2026-12"}
         ).content.decode()
     grid = html.split('class="planning__grid"', 1)[1]
-    past = grid.split('data-key="%s:2026-12-01"' % garderie.pk, 1)[1].split("</td>", 1)[0]
-    future = grid.split('data-key="%s:2026-12-21"' % garderie.pk, 1)[1].split("</td>", 1)[0]
+    past = grid.split(f'data-key="{garderie.pk}:2026-12-01"', 1)[1].split("</td>", 1)[0]
+    future = grid.split(f'data-key="{garderie.pk}:2026-12-21"', 1)[1].split("</td>", 1)[0]
     assert "⊘" in past and "Libre, délai dépassé (plus réservable)" in past
     assert "⊘" not in future and "réservable jusqu" in future  # bookable: no symbol, its deadline
     legend = html.split('class="planning__grid"', 1)[0]
