@@ -8,304 +8,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("families", "0001_initial"),
+        ('families', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ContratRegulier",
+            name='ContratRegulier',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "weekdays",
-                    models.CharField(
-                        max_length=7,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^[0-6]*$", "Jours : chiffres de 0 (lundi) à 6 (dimanche), ex. 0134."
-                            )
-                        ],
-                        verbose_name="jours",
-                    ),
-                ),
-                ("start_date", models.DateField(verbose_name="du")),
-                ("end_date", models.DateField(verbose_name="au")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('weekdays', models.CharField(max_length=7, validators=[django.core.validators.RegexValidator('^[0-6]*$', 'Jours : chiffres de 0 (lundi) à 6 (dimanche), ex. 0134.')], verbose_name='jours')),
+                ('start_date', models.DateField(verbose_name='du')),
+                ('end_date', models.DateField(verbose_name='au')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "verbose_name": "contrat régulier",
-                "verbose_name_plural": "contrats réguliers",
-                "ordering": ["start_date"],
+                'verbose_name': 'contrat régulier',
+                'verbose_name_plural': 'contrats réguliers',
+                'ordering': ['start_date'],
             },
         ),
         migrations.CreateModel(
-            name="DeadlineRule",
+            name='DeadlineRule',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("label", models.CharField(blank=True, max_length=100, verbose_name="nom")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("calendar_days", "N jours calendaires avant, à HH:MM"),
-                            ("working_days", "N jours ouvrés avant (hors week-ends et fériés), à HH:MM"),
-                            ("weekday_previous_week", "tel jour de la semaine précédente, à HH:MM"),
-                            ("hours_before", "N heures avant le début du service"),
-                        ],
-                        default="calendar_days",
-                        max_length=30,
-                        verbose_name="forme",
-                    ),
-                ),
-                ("days", models.PositiveSmallIntegerField(default=2, verbose_name="nombre de jours")),
-                ("at_time", models.TimeField(default=datetime.time(23, 59), verbose_name="heure limite")),
-                (
-                    "weekday",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (0, "lundi"),
-                            (1, "mardi"),
-                            (2, "mercredi"),
-                            (3, "jeudi"),
-                            (4, "vendredi"),
-                            (5, "samedi"),
-                            (6, "dimanche"),
-                        ],
-                        default=1,
-                        verbose_name="jour de la semaine (0 = lundi)",
-                    ),
-                ),
-                ("hours", models.PositiveSmallIntegerField(default=24, verbose_name="nombre d'heures")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('label', models.CharField(blank=True, max_length=100, verbose_name='nom')),
+                ('kind', models.CharField(choices=[('calendar_days', 'N jours calendaires avant, à HH:MM'), ('working_days', 'N jours ouvrés avant (hors week-ends et fériés), à HH:MM'), ('weekday_previous_week', 'tel jour de la semaine précédente, à HH:MM'), ('hours_before', 'N heures avant le début du service')], default='calendar_days', max_length=30, verbose_name='forme')),
+                ('days', models.PositiveSmallIntegerField(default=2, verbose_name='nombre de jours')),
+                ('at_time', models.TimeField(default=datetime.time(23, 59), verbose_name='heure limite')),
+                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'lundi'), (1, 'mardi'), (2, 'mercredi'), (3, 'jeudi'), (4, 'vendredi'), (5, 'samedi'), (6, 'dimanche')], default=1, verbose_name='jour de la semaine (0 = lundi)')),
+                ('hours', models.PositiveSmallIntegerField(default=24, verbose_name="nombre d'heures")),
             ],
             options={
-                "verbose_name": "règle de délai",
-                "verbose_name_plural": "règles de délai",
+                'verbose_name': 'règle de délai',
+                'verbose_name_plural': 'règles de délai',
             },
         ),
         migrations.CreateModel(
-            name="Demande",
+            name='Demande',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("reservation", "réservation"), ("absence", "absence"), ("annulation", "annulation")],
-                        max_length=12,
-                        verbose_name="type",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "en attente"),
-                            ("accepted", "acceptée"),
-                            ("refused", "refusée"),
-                            ("cancelled", "annulée"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                        verbose_name="statut",
-                    ),
-                ),
-                (
-                    "reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("medical", "RAISON MEDICALE"),
-                            ("trip", "VOYAGE OU SORTIE SCOLAIRE"),
-                            ("teacher_absent", "ABSENCE DE L'ENSEIGNANT"),
-                            ("strike", "GREVE DU PERSONNEL OU DES ENSEIGNANTS"),
-                            ("road_accident", "ACCIDENT DE LA CIRCULATION"),
-                            ("support_session", "PARTICIPATION A UNE SEQUENCE DE SOUTIEN"),
-                            ("force_majeure", "CAS DE FORCE MAJEURE"),
-                            ("exceptional", "CIRCONSTANCES EXCEPTIONNELLES"),
-                            ("other", "AUTRES"),
-                        ],
-                        max_length=20,
-                        verbose_name="motif",
-                    ),
-                ),
-                ("comment", models.TextField(blank=True, verbose_name="commentaire")),
-                (
-                    "document",
-                    models.FileField(blank=True, upload_to="justificatifs/%Y/%m/", verbose_name="justificatif"),
-                ),
-                ("created_at", models.DateTimeField(verbose_name="créée le")),
-                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="décidée le")),
-                ("agent_comment", models.TextField(blank=True, verbose_name="commentaire de l'agent")),
-                ("submission_key", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('reservation', 'réservation'), ('absence', 'absence'), ('annulation', 'annulation')], max_length=12, verbose_name='type')),
+                ('status', models.CharField(choices=[('pending', 'en attente'), ('accepted', 'acceptée'), ('refused', 'refusée'), ('cancelled', 'annulée')], default='pending', max_length=10, verbose_name='statut')),
+                ('reason', models.CharField(blank=True, choices=[('medical', 'RAISON MEDICALE'), ('trip', 'VOYAGE OU SORTIE SCOLAIRE'), ('teacher_absent', "ABSENCE DE L'ENSEIGNANT"), ('strike', 'GREVE DU PERSONNEL OU DES ENSEIGNANTS'), ('road_accident', 'ACCIDENT DE LA CIRCULATION'), ('support_session', 'PARTICIPATION A UNE SEQUENCE DE SOUTIEN'), ('force_majeure', 'CAS DE FORCE MAJEURE'), ('exceptional', 'CIRCONSTANCES EXCEPTIONNELLES'), ('other', 'AUTRES')], max_length=20, verbose_name='motif')),
+                ('comment', models.TextField(blank=True, verbose_name='commentaire')),
+                ('document', models.FileField(blank=True, upload_to='justificatifs/%Y/%m/', verbose_name='justificatif')),
+                ('created_at', models.DateTimeField(verbose_name='créée le')),
+                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='décidée le')),
+                ('agent_comment', models.TextField(blank=True, verbose_name="commentaire de l'agent")),
+                ('submission_key', models.CharField(blank=True, max_length=64, null=True, unique=True)),
             ],
             options={
-                "verbose_name": "demande",
-                "verbose_name_plural": "demandes",
-                "ordering": ["-created_at", "-id"],
+                'verbose_name': 'demande',
+                'verbose_name_plural': 'demandes',
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="DemandeLine",
+            name='DemandeLine',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("date", models.DateField()),
-                ("from_state", models.CharField(max_length=20)),
-                ("to_state", models.CharField(max_length=20)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField()),
+                ('from_state', models.CharField(max_length=20)),
+                ('to_state', models.CharField(max_length=20)),
             ],
             options={
-                "ordering": ["date", "service__position"],
+                'ordering': ['date', 'service__position'],
             },
         ),
         migrations.CreateModel(
-            name="Inscription",
+            name='Inscription',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("start_date", models.DateField(verbose_name="du")),
-                ("end_date", models.DateField(verbose_name="au")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('start_date', models.DateField(verbose_name='du')),
+                ('end_date', models.DateField(verbose_name='au')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "verbose_name": "inscription",
-                "verbose_name_plural": "inscriptions",
+                'verbose_name': 'inscription',
+                'verbose_name_plural': 'inscriptions',
             },
         ),
         migrations.CreateModel(
-            name="PlanningDefaults",
+            name='PlanningDefaults',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
             ],
             options={
-                "verbose_name": "délais par défaut de la commune",
-                "verbose_name_plural": "délais par défaut des communes",
+                'verbose_name': 'délais par défaut de la commune',
+                'verbose_name_plural': 'délais par défaut des communes',
             },
         ),
         migrations.CreateModel(
-            name="Service",
+            name='Service',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=100, verbose_name="nom")),
-                ("start_time", models.TimeField(verbose_name="début")),
-                ("end_time", models.TimeField(verbose_name="fin")),
-                (
-                    "weekdays",
-                    models.CharField(
-                        default="0134",
-                        max_length=7,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^[0-6]*$", "Jours : chiffres de 0 (lundi) à 6 (dimanche), ex. 0134."
-                            )
-                        ],
-                        verbose_name="jours d'ouverture",
-                    ),
-                ),
-                ("capacity", models.PositiveIntegerField(blank=True, null=True, verbose_name="capacité par jour")),
-                (
-                    "billing_unit",
-                    models.CharField(
-                        choices=[
-                            ("day", "par jour"),
-                            ("slot", "par créneau"),
-                            ("half_hour", "par demi-heure (pointage)"),
-                        ],
-                        default="day",
-                        max_length=10,
-                        verbose_name="unité de facturation",
-                    ),
-                ),
-                (
-                    "booking_mode",
-                    models.CharField(
-                        choices=[("validation", "sur validation"), ("automatic", "automatique")],
-                        default="validation",
-                        max_length=12,
-                        verbose_name="mode de réservation",
-                    ),
-                ),
-                (
-                    "tracks_times",
-                    models.BooleanField(default=False, verbose_name="pointage des heures d'arrivée et de départ"),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, verbose_name='nom')),
+                ('start_time', models.TimeField(verbose_name='début')),
+                ('end_time', models.TimeField(verbose_name='fin')),
+                ('weekdays', models.CharField(default='0134', max_length=7, validators=[django.core.validators.RegexValidator('^[0-6]*$', 'Jours : chiffres de 0 (lundi) à 6 (dimanche), ex. 0134.')], verbose_name="jours d'ouverture")),
+                ('capacity', models.PositiveIntegerField(blank=True, null=True, verbose_name='capacité par jour')),
+                ('billing_unit', models.CharField(choices=[('day', 'par jour'), ('slot', 'par créneau'), ('half_hour', 'par demi-heure (pointage)')], default='day', max_length=10, verbose_name='unité de facturation')),
+                ('booking_mode', models.CharField(choices=[('validation', 'sur validation'), ('automatic', 'automatique')], default='validation', max_length=12, verbose_name='mode de réservation')),
+                ('tracks_times', models.BooleanField(default=False, verbose_name="pointage des heures d'arrivée et de départ")),
+                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
             ],
             options={
-                "verbose_name": "service",
-                "verbose_name_plural": "services",
-                "ordering": ["position", "name"],
+                'verbose_name': 'service',
+                'verbose_name_plural': 'services',
+                'ordering': ['position', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="Cell",
+            name='Cell',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("date", models.DateField()),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Demande en attente"),
-                            ("booked", "Réservé"),
-                            ("refused", "Réservation refusée"),
-                            ("waiting", "Liste d'attente"),
-                            ("absence_pending", "Absence en cours de traitement"),
-                            ("absence_excused", "Absent excusé"),
-                            ("absence_billed", "Absent facturé"),
-                            ("present", "Présent"),
-                            ("out_of_contract", "Heure hors contrat régulier"),
-                            ("error", "Erreur"),
-                            ("parental_leave", "Congé parental"),
-                            ("closed", "Fermeture"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("state_since", models.DateTimeField()),
-                ("from_contrat", models.BooleanField(default=False)),
-                ("arrival", models.TimeField(blank=True, null=True)),
-                ("departure", models.TimeField(blank=True, null=True)),
-                ("note", models.CharField(blank=True, max_length=255)),
-                (
-                    "enfant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="cells", to="families.enfant"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField()),
+                ('state', models.CharField(choices=[('pending', 'Demande en attente'), ('booked', 'Réservé'), ('refused', 'Réservation refusée'), ('waiting', "Liste d'attente"), ('absence_pending', 'Absence en cours de traitement'), ('absence_excused', 'Absent excusé'), ('absence_billed', 'Absent facturé'), ('present', 'Présent'), ('out_of_contract', 'Heure hors contrat régulier'), ('error', 'Erreur'), ('parental_leave', 'Congé parental'), ('closed', 'Fermeture')], max_length=20)),
+                ('state_since', models.DateTimeField()),
+                ('from_contrat', models.BooleanField(default=False)),
+                ('arrival', models.TimeField(blank=True, null=True)),
+                ('departure', models.TimeField(blank=True, null=True)),
+                ('note', models.CharField(blank=True, max_length=255)),
+                ('enfant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='families.enfant')),
             ],
             options={
-                "verbose_name": "case du planning",
-                "verbose_name_plural": "cases du planning",
+                'verbose_name': 'case du planning',
+                'verbose_name_plural': 'cases du planning',
             },
         ),
         migrations.CreateModel(
-            name="CellChange",
+            name='CellChange',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("date", models.DateField()),
-                ("from_state", models.CharField(max_length=20)),
-                ("to_state", models.CharField(max_length=20)),
-                ("at", models.DateTimeField()),
-                ("reason", models.CharField(blank=True, max_length=255)),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "enfant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="cell_changes", to="families.enfant"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField()),
+                ('from_state', models.CharField(max_length=20)),
+                ('to_state', models.CharField(max_length=20)),
+                ('at', models.DateTimeField()),
+                ('reason', models.CharField(blank=True, max_length=255)),
+                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('enfant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cell_changes', to='families.enfant')),
             ],
             options={
-                "ordering": ["-at", "-id"],
+                'ordering': ['-at', '-id'],
             },
         ),
     ]

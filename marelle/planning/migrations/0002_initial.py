@@ -6,224 +6,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("families", "0002_initial"),
-        ("planning", "0001_initial"),
-        ("territory", "0001_initial"),
+        ('families', '0002_initial'),
+        ('planning', '0001_initial'),
+        ('territory', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="deadlinerule",
-            name="commune",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="deadline_rules", to="territory.commune"
-            ),
+            model_name='deadlinerule',
+            name='commune',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadline_rules', to='territory.commune'),
         ),
         migrations.AddField(
-            model_name="demande",
-            name="created_by",
-            field=models.ForeignKey(
-                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
-            ),
+            model_name='demande',
+            name='created_by',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="demande",
-            name="decided_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='demande',
+            name='decided_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="demande",
-            name="enfant",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="demandes", to="families.enfant"
-            ),
+            model_name='demande',
+            name='enfant',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='demandes', to='families.enfant'),
         ),
         migrations.AddField(
-            model_name="demande",
-            name="famille",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="demandes", to="families.famille"
-            ),
+            model_name='demande',
+            name='famille',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='demandes', to='families.famille'),
         ),
         migrations.AddField(
-            model_name="cellchange",
-            name="demande",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="changes",
-                to="planning.demande",
-            ),
+            model_name='cellchange',
+            name='demande',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changes', to='planning.demande'),
         ),
         migrations.AddField(
-            model_name="cell",
-            name="demande",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="planning.demande",
-            ),
+            model_name='cell',
+            name='demande',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='planning.demande'),
         ),
         migrations.AddField(
-            model_name="demandeline",
-            name="demande",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="planning.demande"
-            ),
+            model_name='demandeline',
+            name='demande',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='planning.demande'),
         ),
         migrations.AddField(
-            model_name="inscription",
-            name="enfant",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="inscriptions", to="families.enfant"
-            ),
+            model_name='inscription',
+            name='enfant',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inscriptions', to='families.enfant'),
         ),
         migrations.AddField(
-            model_name="inscription",
-            name="responsable",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="inscriptions", to="families.responsable"
-            ),
+            model_name='inscription',
+            name='responsable',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inscriptions', to='families.responsable'),
         ),
         migrations.AddField(
-            model_name="inscription",
-            name="school_year",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="inscriptions", to="territory.schoolyear"
-            ),
+            model_name='inscription',
+            name='school_year',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inscriptions', to='territory.schoolyear'),
         ),
         migrations.AddField(
-            model_name="contratregulier",
-            name="inscription",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="contrats", to="planning.inscription"
-            ),
+            model_name='contratregulier',
+            name='inscription',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contrats', to='planning.inscription'),
         ),
         migrations.AddField(
-            model_name="planningdefaults",
-            name="booking_rule",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="planning.deadlinerule"
-            ),
+            model_name='planningdefaults',
+            name='booking_rule',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='planning.deadlinerule'),
         ),
         migrations.AddField(
-            model_name="planningdefaults",
-            name="cancel_rule",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="planning.deadlinerule"
-            ),
+            model_name='planningdefaults',
+            name='cancel_rule',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='planning.deadlinerule'),
         ),
         migrations.AddField(
-            model_name="planningdefaults",
-            name="commune",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.CASCADE, related_name="planning_defaults", to="territory.commune"
-            ),
+            model_name='planningdefaults',
+            name='commune',
+            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='planning_defaults', to='territory.commune'),
         ),
         migrations.AddField(
-            model_name="service",
-            name="booking_rule",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="planning.deadlinerule",
-                verbose_name="délai de réservation",
-            ),
+            model_name='service',
+            name='booking_rule',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='planning.deadlinerule', verbose_name='délai de réservation'),
         ),
         migrations.AddField(
-            model_name="service",
-            name="cancel_rule",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="planning.deadlinerule",
-                verbose_name="délai d'annulation / absence",
-            ),
+            model_name='service',
+            name='cancel_rule',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='planning.deadlinerule', verbose_name="délai d'annulation / absence"),
         ),
         migrations.AddField(
-            model_name="service",
-            name="etablissement",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="services", to="territory.etablissement"
-            ),
+            model_name='service',
+            name='etablissement',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='territory.etablissement'),
         ),
         migrations.AddField(
-            model_name="inscription",
-            name="service",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="inscriptions", to="planning.service"
-            ),
+            model_name='inscription',
+            name='service',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inscriptions', to='planning.service'),
         ),
         migrations.AddField(
-            model_name="demandeline",
-            name="service",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="planning.service"
-            ),
+            model_name='demandeline',
+            name='service',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='planning.service'),
         ),
         migrations.AddField(
-            model_name="cellchange",
-            name="service",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="planning.service"
-            ),
+            model_name='cellchange',
+            name='service',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='planning.service'),
         ),
         migrations.AddField(
-            model_name="cell",
-            name="service",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="cells", to="planning.service"
-            ),
+            model_name='cell',
+            name='service',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='planning.service'),
         ),
         migrations.AddIndex(
-            model_name="demande",
-            index=models.Index(fields=["status", "created_at"], name="planning_de_status_91ce25_idx"),
+            model_name='demande',
+            index=models.Index(fields=['status', 'created_at'], name='planning_de_status_91ce25_idx'),
         ),
         migrations.AddIndex(
-            model_name="demande",
-            index=models.Index(fields=["famille", "created_at"], name="planning_de_famille_5fd0c1_idx"),
+            model_name='demande',
+            index=models.Index(fields=['famille', 'created_at'], name='planning_de_famille_5fd0c1_idx'),
         ),
         migrations.AddConstraint(
-            model_name="inscription",
-            constraint=models.UniqueConstraint(fields=("enfant", "service", "school_year"), name="inscription_unique"),
+            model_name='inscription',
+            constraint=models.UniqueConstraint(fields=('enfant', 'service', 'school_year'), name='inscription_unique'),
         ),
         migrations.AddConstraint(
-            model_name="inscription",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("end_date__gte", models.F("start_date"))), name="inscription_range_ok"
-            ),
+            model_name='inscription',
+            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='inscription_range_ok'),
         ),
         migrations.AddIndex(
-            model_name="demandeline",
-            index=models.Index(fields=["service", "date"], name="planning_de_service_8c3102_idx"),
+            model_name='demandeline',
+            index=models.Index(fields=['service', 'date'], name='planning_de_service_8c3102_idx'),
         ),
         migrations.AddIndex(
-            model_name="cellchange",
-            index=models.Index(fields=["enfant", "at"], name="planning_ce_enfant__bbb2f1_idx"),
+            model_name='cellchange',
+            index=models.Index(fields=['enfant', 'at'], name='planning_ce_enfant__bbb2f1_idx'),
         ),
         migrations.AddIndex(
-            model_name="cell",
-            index=models.Index(fields=["service", "date", "state"], name="cell_service_day_state"),
+            model_name='cell',
+            index=models.Index(fields=['service', 'date', 'state'], name='cell_service_day_state'),
         ),
         migrations.AddConstraint(
-            model_name="cell",
-            constraint=models.UniqueConstraint(fields=("enfant", "service", "date"), name="cell_unique_day"),
+            model_name='cell',
+            constraint=models.UniqueConstraint(fields=('enfant', 'service', 'date'), name='cell_unique_day'),
         ),
     ]
