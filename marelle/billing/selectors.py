@@ -305,8 +305,6 @@ class BookingPrice:
     @property
     def text(self) -> str:
         """ "RESTAURATION : 12 jours × 3,20 € = 38,40 €" (one per service, then the total)."""
-        from django.utils.translation import gettext as _
-
         from marelle.billing.formatting import money
 
         text = " ; ".join(f"{name} : {preview.text}" for name, preview in self.parts)
@@ -326,3 +324,20 @@ def booking_price(*, enfant, days_by_service: dict) -> BookingPrice | None:
     if not parts:
         return None
     return BookingPrice(parts=parts, total=sum((p.total for _name, p in parts), Decimal(0)))
+
+
+def bookable_price_text(enfant, cells) -> str:
+    """What booking the bookable ones among `cells` (the planning's GridCells) costs, as text;
+    "" when none can be booked or none has a price. Three queries a service at most."""
+    from marelle.planning.models import Service
+    from marelle.planning.rules import Action
+
+    days: dict[int, list[dt.date]] = {}
+    for cell in cells:
+        if Action.BOOK in cell.actions:
+            days.setdefault(cell.service_id, []).append(cell.date)
+    if not days:
+        return ""
+    services = Service.objects.filter(pk__in=days)
+    price = booking_price(enfant=enfant, days_by_service={s: days[s.pk] for s in services})
+    return price.text if price else ""

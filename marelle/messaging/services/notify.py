@@ -78,11 +78,15 @@ def notify(
 NOTICES_PER_TASK = 1000
 
 
-def notify_many(notices: Sequence[Notice]) -> list[Message]:
-    """Many notices in three INSERTs (messages, emails) and one hand-over to the worker."""
+def _check_kinds(notices: Sequence[Notice]) -> None:
     for notice in notices:
         if notice.kind not in Kind.values:
             raise ValueError(f"unknown notification kind {notice.kind!r}")
+
+
+def notify_many(notices: Sequence[Notice]) -> list[Message]:
+    """Many notices in three INSERTs (messages, emails) and one hand-over to the worker."""
+    _check_kinds(notices)
     content_types: dict[type, ContentType] = {}
     messages = []
     for notice in notices:
@@ -117,9 +121,7 @@ def notify_many_later(notices: Sequence[Notice]) -> None:
     answers the agent at once); `related` objects are not carried."""
     from marelle.messaging.tasks import write_notices
 
-    for notice in notices:
-        if notice.kind not in Kind.values:
-            raise ValueError(f"unknown notification kind {notice.kind!r}")
+    _check_kinds(notices)
     rows = [[n.famille_id, n.responsable_id, n.kind, n.subject, n.body] for n in notices]
     for start in range(0, len(rows), NOTICES_PER_TASK):
         write_notices.enqueue(rows=rows[start : start + NOTICES_PER_TASK])

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from marelle.billing.selectors import bookable_price_text
 from marelle.families.selectors import responsable_for
 from marelle.planning.presentation import FULL_LEGEND, parent_look
 from marelle.planning.rules import NOT_PAYER, Action, local_today
@@ -122,22 +123,6 @@ class PlanningView(ResponsableRequiredMixin, View):
         return render(request, self.template_name, context)
 
 
-def bookable_price(enfant, items) -> str:
-    """The price of booking those of `items` (cells_for's) that can be booked; "" if none has a price."""
-    from marelle.billing.selectors import booking_price
-    from marelle.planning.models import Service
-
-    days: dict[int, list[dt.date]] = {}
-    for item in items:
-        if Action.BOOK in item.cell.actions:
-            days.setdefault(item.cell.service_id, []).append(item.cell.date)
-    if not days:
-        return ""
-    services = Service.objects.filter(pk__in=days)
-    price = booking_price(enfant=enfant, days_by_service={s: days[s.pk] for s in services})
-    return price.text if price else ""
-
-
 class PlanningPriceView(ResponsableRequiredMixin, View):
     """GET cells=… → {"text": "RESTAURATION : 12 jours × 3,20 € = 38,40 €"}: what booking the
     bookable ones among them would cost, shown by planning.js before the parent confirms."""
@@ -150,7 +135,7 @@ class PlanningPriceView(ResponsableRequiredMixin, View):
         if not form.is_valid():
             return JsonResponse({"text": "", "error": form.first_error()}, status=400)
         items = cells_for(enfant, form.cleaned_data["cells"], now=timezone.now())
-        return JsonResponse({"text": bookable_price(enfant, items)})
+        return JsonResponse({"text": bookable_price_text(enfant, [item.cell for item in items])})
 
 
 class PlanningCellView(ResponsableRequiredMixin, View):
@@ -175,7 +160,7 @@ class PlanningCellView(ResponsableRequiredMixin, View):
             self.template_name,
             {
                 "cell": item.cell,
-                "price": bookable_price(enfant, [item]),
+                "price": bookable_price_text(enfant, [item.cell]),
                 "look": parent_look(item.cell),
                 "day": item.day,
                 "service_name": item.service_name,
