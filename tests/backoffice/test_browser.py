@@ -74,8 +74,8 @@ def test_agent_accepts_a_parents_booking_and_the_parent_sees_reserve(page, live_
     assert "COMMUNE" in row.inner_text()
     assert "20 places restantes" in row.inner_text()
     shot(page, "demandes")
-    row.get_by_role("button", name="Accepter").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        row.get_by_role("button", name="Accepter").click()
     assert "1 demande acceptée" in page.locator(".messages").inner_text()
     assert Cell.objects.get(enfant=world.enfant, date=day).state == CellState.BOOKED
 
@@ -109,8 +109,8 @@ def test_bulk_accept_with_select_all(page, live_server, world, setup):
     page.goto(live_server.url + reverse("backoffice:demandes"))
     page.get_by_label("Tout sélectionner").check()
     assert page.locator("input[name=ids]:checked").count() == len(set(days))
-    page.get_by_role("button", name="Accepter la sélection").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Accepter la sélection").click()
     assert Cell.objects.filter(enfant=world.enfant, state=CellState.BOOKED).count() == len(set(days))
 
 
@@ -133,36 +133,37 @@ def test_pointage_on_a_phone(phone_page, live_server, world):
 
     login(page, live_server, world.agent.user)
     page.goto(live_server.url + reverse("backoffice:pointage"))
-    page.get_by_role("link", name="GARDERIE SOIR").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="GARDERIE SOIR").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert "arachide" in page.locator(f"#enfant-{world.enfant.pk}").inner_text()
     shot(page, "pointage_phone_before")
 
     card = page.locator(f"#enfant-{world.enfant.pk}")
     card.get_by_label("Arrivée").fill("16:40")
-    card.get_by_role("button", name="Présent").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        card.get_by_role("button", name="Présent").click()
     assert Cell.objects.get(enfant=world.enfant, date=today).state == CellState.PRESENT
 
     page.get_by_label("Enfant inscrit à ce service").select_option(str(walk_in.pk))
-    page.get_by_role("button", name="Ajouter").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ajouter").click()
     assert Cell.objects.get(enfant=walk_in, date=today).state == CellState.OUT_OF_CONTRACT
 
     card = page.locator(f"#enfant-{world.enfant.pk}")
     card.get_by_text("Saisir les heures").click()
     card.get_by_label("Départ").fill("18:05")
-    card.get_by_role("button", name="Enregistrer les heures").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        card.get_by_role("button", name="Enregistrer les heures").click()
     assert Cell.objects.get(enfant=world.enfant, date=today).departure == dt.time(18, 5)
     # The walk-in leaves: one tap records the departure at the current time.
-    page.locator(f"#enfant-{walk_in.pk}").get_by_role("button", name="Départ à").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f"#enfant-{walk_in.pk}").get_by_role("button", name="Départ à").click()
     shot(page, "pointage_phone_during")
 
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Clôturer la feuille").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Clôturer la feuille").click()
     assert "Feuille clôturée" in page.locator(".messages").inner_text()
     assert Cell.objects.get(enfant=no_show, date=today).state == CellState.ABSENCE_BILLED
     assert Cell.objects.get(enfant=world.enfant, date=today).state == CellState.PRESENT

@@ -65,8 +65,8 @@ def test_agent_issues_the_month_and_the_parent_pays_it_online(browser, live_serv
         assert pdf.status == 200 and pdf.body().startswith(b"%PDF-")
         if width == 375:
             parent.get_by_role("button", name=f"Payer en ligne la facture {facture.number}").click()
-            parent.get_by_role("button", name="Accepter").click()
-            parent.wait_for_load_state()
+            with parent.expect_navigation():
+                parent.get_by_role("button", name="Accepter").click()
             confirmed = Payment.objects.filter(status=Payment.Status.CONFIRMED)
             assert [p.amount for p in confirmed] == [facture.total]
             parent.goto(f"{live_server.url}/portail/accueil/")
