@@ -323,8 +323,19 @@
   });
   dialog.querySelector("[data-close]").addEventListener("click", function () { dialog.close(); });
 
+  // The dialog says itself what is missing, in its own error line, instead of the browser's bubble.
+  absenceForm.noValidate = true;
+  var reasons = absenceForm.querySelector("fieldset.reasons");
+  if (reasons) reasons.setAttribute("aria-describedby", "absence-error");
+
   absenceForm.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (!absenceForm.querySelector('input[name="reason"]:checked')) {
+      absenceError.textContent = labels.reason_missing || "";
+      var first = absenceForm.querySelector('input[name="reason"]');
+      if (first) first.focus();
+      return;
+    }
     var fd = new FormData(absenceForm);
     var keys = fd.getAll("cells");
     var ownerKey = dialogOwner ? keyOf(dialogOwner) : null;

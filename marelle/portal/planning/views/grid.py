@@ -62,6 +62,7 @@ def js_texts() -> dict[str, str]:
         "pick": _("Sélectionner {cell}"),
         "price": _("Prix si tout est réservé : {text}"),
         "price_one": _("Prix : {text}"),
+        "reason_missing": _("Choisissez le motif de l'absence."),
     }
 
 
