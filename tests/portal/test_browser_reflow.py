@@ -34,6 +34,13 @@ OVERFLOW = """() => {
 }"""
 
 
+LINES = """el => {
+  const s = getComputedStyle(el);
+  const inner = el.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom);
+  return Math.round(inner / parseFloat(s.lineHeight === 'normal' ? 1.2 * parseFloat(s.fontSize) : s.lineHeight));
+}"""
+
+
 @pytest.fixture
 def reflow_world(world, planning):  # noqa: F811
     """A pending demande (a row in both lists), a booked day, and a sheet of attendance."""
@@ -102,10 +109,18 @@ def test_the_month_buttons_of_the_planning_stay_on_screen(page, live_server, ref
     world, _garderie, _today = reflow_world
     login(page, live_server, world.alice.user)
     page.set_viewport_size({"width": 360, "height": 740})
-    measure(page, live_server.url + portal_pages(world)["planning"], big_text=True)
+    url = live_server.url + portal_pages(world)["planning"]
+    measure(page, url, big_text=False)  # at 100 % the three share one line, as before
+    tops = {round(page.get_by_role("link", name=n).bounding_box()["y"]) for n in ("Mois précédent", "Mois suivant")}
+    assert len(tops) == 1
+    measure(page, url, big_text=True)
     for name in ("Mois précédent", "Mois en cours", "Mois suivant"):
-        box = page.get_by_role("link", name=name).bounding_box()
+        link = page.get_by_role("link", name=name)
+        box = link.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 360, (name, box)
+        # Wrapped between words, never inside one ("Mo / is pr / éc…"): no more lines than words.
+        lines = link.evaluate(LINES)
+        assert lines <= len(name.split()), (name, lines)
 
 
 @pytest.mark.parametrize("big_text", [False, True])
@@ -121,3 +136,5 @@ def test_the_list_of_demandes_fits_1280_and_its_table_scrolls_in_its_box(page, l
     assert wrap.evaluate("el => getComputedStyle(el).overflowX") == "auto"
     assert wrap.locator("thead th").count() == 5
     assert wrap.evaluate("el => el.getBoundingClientRect().right <= document.documentElement.clientWidth")
+    if big_text:  # too narrow a box for five columns: each demande is a card, nothing to scroll to
+        assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth")
