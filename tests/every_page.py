@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.test import Client
 from django.urls import reverse
 
+from marelle.billing.models import Payment
 from marelle.planning.models import CellState
 from tests import factories as f
 from tests.backoffice import test_access as backoffice_access
@@ -34,19 +35,24 @@ class Page:
     post: dict | None = None  # a form posted to reach the state (the rhythm's preview)
 
 
-def _data(world, bo) -> None:
-    """Lists with rows: an invoice and a payment, a booked day next to the pending demande."""
+def _data(world, bo):
+    """Lists with rows: an invoice, a payment and a card payment back from the bank, a booked
+    day next to the pending demande. Returns the régie."""
     regie = make_regie(world.other_commune)
     facture = make_facture(world.bob, regie, issued_on=DAY.replace(day=1) - dt.timedelta(days=30))
     PaymentFactory(famille=world.other_famille, facture=facture, regie=regie, received_on=DAY - dt.timedelta(days=3))
+    PaymentFactory(
+        famille=world.other_famille, facture=facture, regie=regie, method=Payment.Method.CARD, reference="AUDIT-1"
+    )
     f.CellFactory(
         enfant=world.other_enfant, service=bo.other_service, date=DAY + dt.timedelta(days=1), state=CellState.BOOKED
     )
+    return regie
 
 
 def every_page(world, bo) -> list[Page]:
     """The pages, in a stable order; each object URL is built once (some builders create data)."""
-    _data(world, bo)
+    regie = _data(world, bo)
     enfant = world.other_enfant
     planning = reverse("portal:planning", args=[enfant.pk])
     cell = reverse("portal:planning_cell", args=[enfant.pk])
@@ -59,6 +65,7 @@ def every_page(world, bo) -> list[Page]:
         Page("parent", "planning-selection", f"{planning}?mois={DAY:%Y-%m}&selection=1"),
         Page("parent", "planning-case-reservee", f"{cell}?cellule={booked}"),
         Page("parent", "planning-case-libre", f"{cell}?cellule={free}"),
+        Page("parent", "portal:paiement_retour", reverse("portal:paiement_retour", args=["AUDIT-1"])),
         Page(
             "parent",
             "rythme-apercu",
@@ -75,7 +82,19 @@ def every_page(world, bo) -> list[Page]:
     pages += [
         Page("agent", f"backoffice:{name}", build(world, bo)) for name, build in backoffice_access.OBJECT_URLS.items()
     ]
-    pages += [Page("agent", "backoffice:factures-impayees", reverse("backoffice:factures") + "?unpaid=on")]
+    # Pages of TESTED_ELSEWHERE (their refusals are tested elsewhere; their markup here).
+    famille = world.other_famille.pk
+    pages += [
+        Page("agent", "backoffice:factures-impayees", reverse("backoffice:factures") + "?unpaid=on"),
+        Page(
+            "agent",
+            "backoffice:facturation_preview",
+            reverse("backoffice:facturation_preview", args=[regie.pk, "2026-11"]),
+        ),
+        Page("agent", "backoffice:paiement_create", reverse("backoffice:paiement_create", args=[famille])),
+        Page("agent", "backoffice:mandat_create", reverse("backoffice:mandat_create", args=[famille])),
+        Page("agent", "backoffice:otp_enrol", reverse("backoffice:otp_enrol")),
+    ]
     return pages
 
 
