@@ -7,7 +7,9 @@
 
   var root = document.getElementById("planning");
   if (!root) return;
-  var grid = root.querySelector(".planning__grid");
+  var grid = root.querySelector(".planning__grid"); // the month as the server wrote it
+  // Where the cells are: the server's table, or on a phone the days-as-rows table built below.
+  var box = root.querySelector(".planning__scroll");
   var live = document.getElementById("planning-live");
   var menu = document.getElementById("cell-menu");
   var dialog = document.getElementById("absence-dialog");
@@ -35,7 +37,7 @@
   // ------------------------------------------------------------------ cells
 
   function cellButtons() {
-    return grid ? Array.prototype.slice.call(grid.querySelectorAll(".cell__btn")) : [];
+    return box ? Array.prototype.slice.call(box.querySelectorAll(".cell__btn")) : [];
   }
 
   // The server writes a cell's selection checkbox only on the no-JS selection page; here
@@ -68,6 +70,7 @@
 
   function setActive(btn, focus) {
     if (!btn) return;
+    showWeekOf(cellOf(btn));
     cellButtons().forEach(function (b) { if (b !== btn) b.tabIndex = -1; });
     btn.tabIndex = 0;
     if (focus) {
@@ -79,15 +82,19 @@
   function cellOf(btn) { return btn.closest("td.cell"); }
   function keyOf(btn) { return cellOf(btn).dataset.key; }
 
+  // Every row of the cell's table, across its bodies (the weeks of the phone view, hidden or not).
+  function rowsOf(table) {
+    return Array.prototype.slice.call(table.querySelectorAll("tbody > tr"));
+  }
+
   function position(td) {
     var tr = td.parentElement;
-    var rows = Array.prototype.slice.call(grid.tBodies[0].rows);
+    var rows = rowsOf(td.closest("table"));
     var cells = Array.prototype.slice.call(tr.querySelectorAll("td.cell"));
     return { rows: rows, r: rows.indexOf(tr), c: cells.indexOf(td), cells: cells };
   }
 
-  function cellAt(r, c) {
-    var rows = grid.tBodies[0].rows;
+  function cellAt(rows, r, c) {
     if (r < 0 || r >= rows.length) return null;
     var cells = rows[r].querySelectorAll("td.cell");
     if (!cells.length) return null;
@@ -99,12 +106,12 @@
     var p = position(cellOf(btn));
     var target = null;
     switch (event.key) {
-      case "ArrowRight": target = cellAt(p.r, p.c + 1); break;
-      case "ArrowLeft": target = cellAt(p.r, p.c - 1); break;
-      case "ArrowDown": target = cellAt(p.r + 1, p.c); break;
-      case "ArrowUp": target = cellAt(p.r - 1, p.c); break;
-      case "Home": target = event.ctrlKey ? cellAt(0, 0) : cellAt(p.r, 0); break;
-      case "End": target = event.ctrlKey ? cellAt(p.rows.length - 1, 1e6) : cellAt(p.r, 1e6); break;
+      case "ArrowRight": target = cellAt(p.rows, p.r, p.c + 1); break;
+      case "ArrowLeft": target = cellAt(p.rows, p.r, p.c - 1); break;
+      case "ArrowDown": target = cellAt(p.rows, p.r + 1, p.c); break;
+      case "ArrowUp": target = cellAt(p.rows, p.r - 1, p.c); break;
+      case "Home": target = event.ctrlKey ? cellAt(p.rows, 0, 0) : cellAt(p.rows, p.r, 0); break;
+      case "End": target = event.ctrlKey ? cellAt(p.rows, p.rows.length - 1, 1e6) : cellAt(p.rows, p.r, 1e6); break;
       default: return false;
     }
     if (target) setActive(target, true);
@@ -133,7 +140,7 @@
     formData.set("submission_key", submissionKey);
     formData.set("mois", root.dataset.mois || "");
     keys.forEach(function (k) {
-      var td = grid.querySelector('td[data-key="' + k + '"]');
+      var td = box.querySelector('td[data-key="' + k + '"]');
       if (td) td.classList.add("is-busy");
     });
     return fetch(actionUrl, {
@@ -159,17 +166,17 @@
       })
       .finally(function () {
         busy = false;
-        grid.querySelectorAll(".is-busy").forEach(function (td) { td.classList.remove("is-busy"); });
+        box.querySelectorAll(".is-busy").forEach(function (td) { td.classList.remove("is-busy"); });
       });
   }
 
   function swap(fragments) {
     var active = document.activeElement;
     var focusKey = active && active.classList.contains("cell__btn") ? keyOf(active) : null;
-    var tabKey = (grid.querySelector('.cell__btn[tabindex="0"]') || {}).parentElement;
+    var tabKey = (box.querySelector('.cell__btn[tabindex="0"]') || {}).parentElement;
     tabKey = tabKey ? tabKey.dataset.key : null;
     Object.keys(fragments).forEach(function (key) {
-      var old = grid.querySelector('td[data-key="' + key + '"]');
+      var old = box.querySelector('td[data-key="' + key + '"]');
       if (!old) return;
       var holder = document.createElement("tbody");
       holder.innerHTML = "<tr>" + fragments[key] + "</tr>";
@@ -302,7 +309,7 @@
       absenceForm.appendChild(input);
     });
     if (keys.length === 1) {
-      var btn = grid.querySelector('td[data-key="' + keys[0] + '"] .cell__btn');
+      var btn = box.querySelector('td[data-key="' + keys[0] + '"] .cell__btn');
       absenceWhat.textContent = btn ? btn.getAttribute("aria-label").split(" : ")[0] : "";
     } else {
       absenceWhat.textContent = countText(keys.length);
@@ -316,7 +323,7 @@
   dialog.addEventListener("close", function () {
     if (dialogOwner && document.body.contains(dialogOwner)) dialogOwner.focus();
     else {
-      var fresh = grid.querySelector('.cell__btn[tabindex="0"]');
+      var fresh = box.querySelector('.cell__btn[tabindex="0"]');
       if (fresh) fresh.focus();
     }
     dialogOwner = null;
@@ -343,7 +350,7 @@
       if (!data) return;
       if (data.ok) {
         clearSelection();
-        if (ownerKey) dialogOwner = grid.querySelector('td[data-key="' + ownerKey + '"] .cell__btn');
+        if (ownerKey) dialogOwner = box.querySelector('td[data-key="' + ownerKey + '"] .cell__btn');
         dialog.close();
       } else {
         absenceError.textContent = data.message;
@@ -356,13 +363,13 @@
   function selecting() { return root.classList.contains("is-selecting"); }
 
   function picks() {
-    return Array.prototype.slice.call(grid.querySelectorAll(".cell__pick:checked"));
+    return Array.prototype.slice.call(box.querySelectorAll(".cell__pick:checked"));
   }
 
   function updateCount() {
     if (!grid) return;
     var on = selecting();
-    grid.querySelectorAll("td.cell").forEach(function (td) {
+    box.querySelectorAll("td.cell").forEach(function (td) {
       var box = td.querySelector(".cell__pick");
       var btn = td.querySelector(".cell__btn");
       var picked = !!(box && box.checked);
@@ -431,7 +438,7 @@
       var b = position(cellOf(btn));
       for (var r = Math.min(a.r, b.r); r <= Math.max(a.r, b.r); r++) {
         for (var c = Math.min(a.c, b.c); c <= Math.max(a.c, b.c); c++) {
-          var other = cellAt(r, c);
+          var other = cellAt(a.rows, r, c);
           var otherBox = other && cellOf(other).querySelector(".cell__pick");
           if (otherBox && !otherBox.disabled) otherBox.checked = true;
         }
@@ -477,7 +484,7 @@
     if (week) {
       var monday = new Date(week.dataset.week + "T12:00:00");
       var sunday = new Date(monday.getTime() + 6 * 864e5);
-      pickAll(Array.prototype.slice.call(grid.querySelectorAll(".cell__pick")).filter(function (box) {
+      pickAll(Array.prototype.slice.call(box.querySelectorAll(".cell__pick")).filter(function (box) {
         var day = new Date(cellOf(box).dataset.date + "T12:00:00");
         return day >= monday && day <= sunday;
       }));
@@ -501,15 +508,214 @@
     });
   }
 
+  // ------------------------------------------------------------------ phone: days as rows
+
+  // On a narrow screen the month is shown week by week, days as rows and services as columns.
+  // The server's cells are MOVED (not copied) into that table, so their ids, menus, selection,
+  // keys and in-place updates keep working; they go back to the server's table when widening.
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 40rem)") : null;
+  var days = null; // the days-as-rows table while it is shown
+  var weekNav = null;
+  var origin = []; // per row of the server's table, the keys of its cells in order
+  var tools = root.querySelector(".planning__tools");
+  var toolsHome = tools && tools.nextElementSibling; // where the tools go back to
+
+  function textOf(th) {
+    return Array.prototype.slice.call(th.childNodes)
+      .filter(function (n) { return n.nodeType === 3; })
+      .map(function (n) { return n.nodeValue; }).join("").trim();
+  }
+
+  function mondayOf(iso) {
+    var d = new Date(iso + "T12:00:00");
+    d.setDate(d.getDate() - (d.getDay() + 6) % 7);
+    var m = d.getMonth() + 1, day = d.getDate();
+    return d.getFullYear() + "-" + (m < 10 ? "0" : "") + m + "-" + (day < 10 ? "0" : "") + day;
+  }
+
+  function weeks() { return days ? Array.prototype.slice.call(days.tBodies) : []; }
+
+  function showWeek(body) {
+    var all = weeks();
+    if (!body || all.indexOf(body) === -1) return;
+    all.forEach(function (b) { b.hidden = b !== body; });
+    var i = all.indexOf(body);
+    weekNav.querySelector(".planning__week-title").textContent = body.dataset.title;
+    weekNav.querySelectorAll("[data-week-step]").forEach(function (b) {
+      var to = i + Number(b.dataset.weekStep);
+      b.setAttribute("aria-disabled", to < 0 || to >= all.length ? "true" : "false");
+    });
+    // The grid's one tab stop must be a cell of the week shown.
+    var current = box.querySelector('.cell__btn[tabindex="0"]');
+    if (!current || current.closest("tbody") !== body) {
+      var first = Array.prototype.slice.call(body.querySelectorAll(".cell__btn"));
+      var next = first.find(function (b) { return b.dataset.actions; }) || first[0];
+      if (current && next) current.tabIndex = -1;
+      if (next) next.tabIndex = 0;
+    }
+  }
+
+  function showWeekOf(td) {
+    if (!days || !td) return;
+    var body = td.closest("tbody");
+    if (body && body.hidden) showWeek(body);
+  }
+
+  function buildDays() {
+    // Its words come from the page: "Changer de semaine|Semaine précédente|Semaine suivante|Jour".
+    var words = (root.dataset.weeks || "").split("|");
+    var heads = Array.prototype.slice.call(grid.tHead.rows[0].querySelectorAll("th.col-day"));
+    var rows = Array.prototype.slice.call(grid.tBodies[0].rows);
+    var cells = rows.map(function (tr) { return Array.prototype.slice.call(tr.querySelectorAll("td.cell")); });
+    if (days || words.length < 4 || !heads.length || !rows.length) return;
+    origin = cells.map(function (list) { return list.map(function (td) { return td.dataset.key; }); });
+    var names = rows.map(function (tr) { return textOf(tr.querySelector("th.col-service")); });
+    var focused = document.activeElement && document.activeElement.classList.contains("cell__btn") ? document.activeElement : null;
+
+    days = document.createElement("table");
+    days.className = "planning__grid planning__days";
+    if (grid.caption) days.appendChild(grid.caption); // moved: the region is named by it
+    var head = days.createTHead().insertRow();
+    var corner = document.createElement("th");
+    corner.scope = "col";
+    corner.className = "col-date";
+    corner.textContent = words[3];
+    head.appendChild(corner);
+    rows.forEach(function (tr, r) {
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.className = "col-svc";
+      th.textContent = names[r];
+      var twice = names.filter(function (n) { return n === names[r]; }).length > 1;
+      var resp = tr.querySelector("th.col-resp");
+      if (twice && resp) {
+        var who = document.createElement("span");
+        who.className = "col-svc__resp";
+        who.textContent = resp.textContent.trim();
+        th.appendChild(who);
+      }
+      head.appendChild(th);
+    });
+    var bodies = {};
+    heads.forEach(function (dayHead, i) {
+      var first = cells.map(function (list) { return list[i]; }).filter(Boolean)[0];
+      if (!first) return;
+      var monday = mondayOf(first.dataset.date);
+      var body = bodies[monday];
+      if (!body) {
+        body = bodies[monday] = days.createTBody();
+        body.dataset.week = monday;
+        var pickWeek = root.querySelector('[data-week="' + monday + '"]');
+        body.dataset.title = pickWeek ? pickWeek.textContent.trim() : dayHead.textContent.trim();
+      }
+      var tr = body.insertRow();
+      var th = document.createElement("th");
+      th.scope = "row";
+      th.className = "col-date " + dayHead.className.replace("col-day", "").trim();
+      if (dayHead.hasAttribute("aria-current")) th.setAttribute("aria-current", "date");
+      th.innerHTML = dayHead.innerHTML;
+      tr.appendChild(th);
+      cells.forEach(function (list) { if (list[i]) tr.appendChild(list[i]); });
+    });
+
+    weekNav = document.createElement("nav");
+    weekNav.className = "planning__week-nav";
+    weekNav.setAttribute("aria-label", words[0]);
+    [-1, 1].forEach(function (step) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "button button--secondary";
+      b.dataset.weekStep = step;
+      b.textContent = words[step < 0 ? 1 : 2];
+      weekNav.appendChild(b);
+    });
+    var title = document.createElement("p");
+    title.className = "planning__week-title";
+    title.setAttribute("aria-live", "polite");
+    weekNav.insertBefore(title, weekNav.lastChild);
+    box.parentNode.insertBefore(weekNav, box);
+    // The secondary tools (selection, rhythm) go below the grid: the thumb reaches the days first.
+    if (tools) box.parentNode.insertBefore(tools, bulkForm || box.nextSibling);
+    grid.hidden = true;
+    box.appendChild(days);
+    // The current week first (the week of today, else of the active cell, else the first one).
+    var start = days.querySelector("th.is-today") || (focused || box.querySelector('.cell__btn[tabindex="0"]') || {});
+    showWeek((start.closest && start.closest("tbody")) || days.tBodies[0]);
+    if (focused) {
+      showWeekOf(cellOf(focused));
+      focused.focus({ preventScroll: true });
+    }
+  }
+
+  function restoreDays() {
+    if (!days) return;
+    var focused = document.activeElement;
+    var rows = grid.tBodies[0].rows;
+    origin.forEach(function (keys, r) {
+      keys.forEach(function (key) {
+        var td = box.querySelector('td[data-key="' + key + '"]');
+        if (td) rows[r].appendChild(td);
+      });
+    });
+    if (days.caption) grid.insertBefore(days.caption, grid.firstChild);
+    days.remove();
+    weekNav.remove();
+    if (tools && toolsHome) toolsHome.parentNode.insertBefore(tools, toolsHome);
+    days = weekNav = null;
+    grid.hidden = false;
+    if (focused && focused.classList.contains("cell__btn")) focused.focus({ preventScroll: true });
+  }
+
+  // What is one tap away on a phone is open on a wide screen: the child's card, the legend.
+  function fitToWidth() {
+    var small = !!(narrow && narrow.matches);
+    var card = document.getElementById("child-details");
+    var legend = document.getElementById("legend");
+    if (card) card.open = !small;
+    if (legend) legend.open = !small;
+    if (grid && small) buildDays();
+    else restoreDays();
+  }
+
+  root.addEventListener("click", function (event) {
+    var step = event.target.closest("[data-week-step]");
+    if (!step || !days) return;
+    if (step.getAttribute("aria-disabled") === "true") return;
+    var all = weeks();
+    var shown = all.filter(function (b) { return !b.hidden; })[0];
+    showWeek(all[all.indexOf(shown) + Number(step.dataset.weekStep)]);
+  });
+
+  // The printed month is the server's table, with its legend.
+  window.addEventListener("beforeprint", function () {
+    restoreDays();
+    var legend = document.getElementById("legend");
+    if (legend) legend.open = true;
+  });
+  window.addEventListener("afterprint", fitToWidth);
+
+  // "Aller au planning" comes right after "Aller au contenu" and lands on the grid's cell.
+  var skip = document.getElementById("skip-planning");
+  var firstSkip = document.querySelector("body > .skip-link");
+  if (skip && firstSkip) firstSkip.after(skip);
+  if (skip) {
+    skip.addEventListener("click", function (event) {
+      var target = box && box.querySelector('.cell__btn[tabindex="0"]');
+      if (!target) return;
+      event.preventDefault();
+      setActive(target, true);
+    });
+  }
+
   // ------------------------------------------------------------------ grid events
 
   if (grid) {
     cellButtons().forEach(enhance);
-    var start = grid.querySelector(".is-today .cell__btn") ||
+    var start = box.querySelector(".is-today .cell__btn") ||
       cellButtons().find(function (b) { return b.dataset.actions; }) || cellButtons()[0];
     if (start) start.tabIndex = 0;
 
-    grid.addEventListener("click", function (event) {
+    box.addEventListener("click", function (event) {
       var btn = event.target.closest(".cell__btn");
       if (btn) {
         setActive(btn, false);
@@ -525,7 +731,7 @@
       }
     });
 
-    grid.addEventListener("contextmenu", function (event) {
+    box.addEventListener("contextmenu", function (event) {
       var btn = event.target.closest(".cell__btn");
       if (!btn) return;
       event.preventDefault();
@@ -533,7 +739,7 @@
       openMenu(btn, event.clientX, event.clientY);
     });
 
-    grid.addEventListener("keydown", function (event) {
+    box.addEventListener("keydown", function (event) {
       var btn = event.target.closest(".cell__btn");
       if (!btn) return;
       if (event.key === "ContextMenu" || (event.shiftKey && event.key === "F10")) {
@@ -543,6 +749,11 @@
       }
       if (moveFrom(btn, event)) event.preventDefault();
     });
+  }
+  fitToWidth();
+  if (narrow) {
+    if (narrow.addEventListener) narrow.addEventListener("change", fitToWidth);
+    else narrow.addListener(fitToWidth);
   }
   updateCount();
 })();

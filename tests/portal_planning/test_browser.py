@@ -78,6 +78,15 @@ def wait_state(page, service_name: str, day: dt.date, text: str):
     page.wait_for_selector(f'.cell__btn[aria-label^="{label}"][aria-label*="{text}"]')
 
 
+def show_day(page, day: dt.date):
+    """On a phone the month is shown week by week: go to the week of `day`."""
+    for _ in range(6):
+        if page.locator(f'.planning__days tbody:not([hidden]) td[data-date="{day:%Y-%m-%d}"]').count():
+            return
+        page.locator(".planning__week-nav [data-week-step='1']").click()
+    raise AssertionError(f"no week shows {day}")
+
+
 def label_of(locator) -> str:
     return locator.get_attribute("aria-label")
 
@@ -239,8 +248,8 @@ def test_book_on_a_phone(phone_page, live_server, world, planning):
     page = phone_page
     day = next_monday()
     open_planning(page, live_server, world, day)
-    scroller = page.locator(".planning__scroll")
-    assert page.evaluate("el => el.scrollWidth > el.clientWidth", scroller.element_handle())
+    # Days as rows, week by week (test_browser_phone); without JavaScript the grid scrolls in its box.
+    show_day(page, day)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1
     page.screenshot(path=str(SHOTS / "planning-375.png"), full_page=True)
     target = cell(page, "GARDERIE MATIN", day)
@@ -250,8 +259,8 @@ def test_book_on_a_phone(phone_page, live_server, world, planning):
     target.tap()
     page.get_by_role("menuitem", name="Demande de réservation").tap()
     wait_state(page, "GARDERIE MATIN", day, "Réservé")
-    # the service column stays in view while the grid scrolls
-    header = page.locator("tbody th.col-service").first
+    # the day column stays in view
+    header = page.locator(".planning__days tbody:not([hidden]) th.col-date").first
     assert header.bounding_box()["x"] <= 40
     page.screenshot(path=str(SHOTS / "planning-375-booked.png"))
 
@@ -348,6 +357,7 @@ def test_a_booking_does_not_move_the_grid_on_a_phone(phone_page, live_server, wo
     page = phone_page
     day = next_monday()
     open_planning(page, live_server, world, day)
+    show_day(page, day)
     other = cell(page, "RESTAURATION", day + dt.timedelta(days=1))
     cell(page, "GARDERIE MATIN", day).click()  # the menu opens, its first item focused
     before = other.bounding_box()
