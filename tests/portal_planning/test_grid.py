@@ -162,9 +162,10 @@ def test_cells_say_their_state_once_and_leave_the_checkboxes_to_the_selection_pa
 
 def test_the_page_is_lighter_without_titles_and_checkboxes(alice_client, world, garderie, cantine):
     """Two services over a month: 55.8 KB of HTML with a title and a checkbox in every cell,
-    42.5 KB without."""
+    42.5 KB without; 45.1 KB once the phone layout added the skip link, the collapsible child
+    card and legend, and the week buttons."""
     html = alice_client.get(reverse("portal:planning", args=[world.enfant.pk]), {"mois": "2026-12"}).content
-    assert len(html) < 45_000, len(html)
+    assert len(html) < 46_000, len(html)
 
 
 def test_column_headers_give_the_full_day_to_assistive_technology(alice_client, world, garderie):
