@@ -407,3 +407,40 @@ def test_in_forced_colours_a_day_without_service_does_not_look_free(browser, liv
         page.screenshot(path=str(SHOTS / "planning-forced-colours-1280.png"), full_page=True)
     finally:
         context.close()
+
+
+SHOWN = """el => {
+  const inner = el.matches('.cell') ? el.querySelector('.cell__btn > span') : el;
+  return getComputedStyle(inner, '::before').content.replace(/^none$/, '') + '|' + inner.textContent.trim();
+}"""
+
+
+def test_in_forced_colours_every_state_shows_its_own_symbol(browser, live_server, world, planning):
+    """Forced colours drop every background: what is left on screen (the symbol or letters,
+    and the dash drawn for a day without service) tells each state of the legend apart, and a
+    cell of the grid shows the same as its state's legend entry."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR", forced_colors="active")
+    page = context.new_page()
+    try:
+        open_planning(page, live_server, world, next_monday())
+        swatches = page.locator(".legend__swatch")
+        shown = [(s.get_attribute("class"), s.evaluate(SHOWN)) for s in swatches.all()]
+        assert len(shown) >= 15
+        by_look: dict[str, list[str]] = {}
+        for css, look in shown:
+            by_look.setdefault(look, []).append(css)
+        assert all(len(v) == 1 for v in by_look.values()), by_look  # no two states look alike
+        legend: dict[str, set[str]] = {}  # a state's classes -> its looks (a closed day: F or P)
+        for css, look in shown:
+            legend.setdefault(_states(css), set()).add(look)
+        cells = page.locator(".planning__grid td.cell").all()
+        assert len(cells) > 20
+        for td in cells:
+            state = _states(td.get_attribute("class"))
+            assert td.evaluate(SHOWN) in legend[state], (td.get_attribute("data-key"), state)
+    finally:
+        context.close()
+
+
+def _states(css: str) -> str:
+    return " ".join(sorted(c for c in css.split() if c.startswith("st-")))
