@@ -56,6 +56,15 @@ def test_grid_is_a_table_with_headers_legend_and_named_cells(alice_client, world
     assert "381623867924" in html
 
 
+def test_a_cells_name_holds_the_letters_it_shows(alice_client, world, garderie):
+    """Voice control: a parent says the "AE" they see (WCAG 2.5.3); a symbol such as ✓ is not read."""
+    f.CellFactory(enfant=world.enfant, service=garderie, date=dt.date(2026, 12, 11), state=CellState.ABSENCE_EXCUSED)
+    f.CellFactory(enfant=world.enfant, service=garderie, date=dt.date(2026, 12, 14), state=CellState.BOOKED)
+    html = alice_client.get(url(world.enfant, mois="2026-12")).content.decode()
+    assert 'aria-label="GARDERIE MATIN, vendredi 11 décembre 2026 : Absent excusé (AE)' in html
+    assert "lundi 14 décembre 2026 : Réservé — " in html and "(✓)" not in html
+
+
 def test_closed_days_show_their_letter(alice_client, world, garderie):
     day_type = f.DayTypeFactory(commune=world.commune, code="P", label="Vacances scolaires")
     f.ClosureFactory(
