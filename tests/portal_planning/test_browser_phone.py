@@ -107,6 +107,29 @@ def test_days_as_rows_the_current_week_first_with_44px_cells(phone, live_server,
     )
 
 
+HEADERS_CLEAR = """() => {
+  const ths = [...document.querySelectorAll('.planning__days thead th')];
+  const spill = ths.filter(th => th.scrollWidth > th.clientWidth + 1).map(th => th.innerText);
+  const rects = ths.map(th => th.getBoundingClientRect());
+  const overlap = rects.slice(1).some((r, i) => r.left < rects[i].right - 1);
+  const cells = [...document.querySelectorAll('.planning__days tbody:not([hidden]) .cell__btn')]
+    .map(b => b.getBoundingClientRect()).filter(r => r.width < 44 || r.height < 44).length;
+  return {spill, overlap, cells, page: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize("text", ["100%", "200%"])
+def test_service_names_never_run_into_each_other(phone, live_server, world, planning, text):
+    """At 200 % text the names wrap inside their column, the cells keep 44 px, and the table
+    scrolls in its own box rather than the page."""
+    page = phone(360)
+    open_planning(page, live_server, world, next_monday())
+    page.evaluate(f"document.documentElement.style.fontSize = '{text}'")
+    found = page.evaluate(HEADERS_CLEAR)
+    assert found == {"spill": [], "overlap": False, "cells": 0, "page": 360}, found
+    page.screenshot(path=str(SHOTS / f"phone-days-headers-{text[:-1]}.png"))
+
+
 def test_the_week_buttons_go_through_the_month(phone, live_server, world, planning):
     page = phone(360)
     open_planning(page, live_server, world, MARCH)

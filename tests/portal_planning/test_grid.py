@@ -65,6 +65,11 @@ def test_a_cells_name_holds_the_letters_it_shows(alice_client, world, garderie):
     assert "lundi 14 décembre 2026 : Réservé — " in html and "(✓)" not in html
 
 
+def test_the_week_buttons_say_1er(alice_client, world, garderie):
+    html = alice_client.get(url(world.enfant, mois="2026-12")).content.decode()
+    assert ">Semaine du 1er décembre</button>" in html and "Semaine du 1 décembre" not in html
+
+
 def test_closed_days_show_their_letter(alice_client, world, garderie):
     day_type = f.DayTypeFactory(commune=world.commune, code="P", label="Vacances scolaires")
     f.ClosureFactory(
