@@ -70,6 +70,22 @@ def test_the_week_buttons_say_1er(alice_client, world, garderie):
     assert ">Semaine du 1er décembre</button>" in html and "Semaine du 1 décembre" not in html
 
 
+def test_the_cached_day_headers_follow_today_and_the_language(alice_client, world, garderie, frozen):
+    """The day headers are rendered once per month, day and language (the "fragments" cache):
+    tomorrow's page frames tomorrow, and the English page has English days."""
+
+    def today_header(**headers):
+        html = alice_client.get(url(world.enfant, mois="2026-12"), **headers).content.decode()
+        thead = html.split('class="planning__grid"', 1)[1].split("</thead>", 1)[0]
+        return thead.split('aria-current="date"', 1)[1].split("</th>", 1)[0]
+
+    first = today_header()
+    frozen.shift(dt.timedelta(hours=15))  # 10:00 → 01:00 the next day, well within the cache's life
+    second = today_header()
+    assert first != second and "décembre" in second
+    assert "December" in today_header(HTTP_ACCEPT_LANGUAGE="en")
+
+
 def test_closed_days_show_their_letter(alice_client, world, garderie):
     day_type = f.DayTypeFactory(commune=world.commune, code="P", label="Vacances scolaires")
     f.ClosureFactory(
