@@ -240,13 +240,19 @@
     menu.hidden = false;
     var rect = btn.getBoundingClientRect();
     var left = (x != null ? x : rect.left) + window.scrollX;
-    var top = (y != null ? y : rect.bottom) + window.scrollY;
     var width = menu.offsetWidth;
     var maxLeft = window.scrollX + document.documentElement.clientWidth - width - 8;
+    // Below the cell, or above it when the screen has no room below: opening the menu never
+    // scrolls the page, so the grid stays where the thumb left it.
+    var height = menu.offsetHeight + 48; // room for the price line that arrives a moment later
+    var viewHeight = document.documentElement.clientHeight;
+    var below = y != null ? y : rect.bottom;
+    var above = (y != null ? y : rect.top) - menu.offsetHeight;
+    var top = below + height > viewHeight - 8 && above >= 8 ? above : below;
     menu.style.left = Math.max(window.scrollX + 8, Math.min(left, maxLeft)) + "px";
-    menu.style.top = top + "px";
+    menu.style.top = top + window.scrollY + "px";
     btn.setAttribute("aria-expanded", "true");
-    menuItems()[0].focus();
+    menuItems()[0].focus({ preventScroll: top >= 0 && top + menu.offsetHeight <= viewHeight });
   }
 
   function closeMenu(restoreFocus) {

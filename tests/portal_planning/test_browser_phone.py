@@ -130,6 +130,30 @@ def test_service_names_never_run_into_each_other(phone, live_server, world, plan
     page.screenshot(path=str(SHOTS / f"phone-days-headers-{text[:-1]}.png"))
 
 
+def test_a_menu_opened_low_on_the_screen_does_not_scroll_the_page(phone, live_server, world, planning):
+    """The thumb taps a cell near the bottom of the screen: the menu opens above it, in view,
+    and the grid does not move."""
+    page = phone(360)
+    day = next_monday()
+    open_planning(page, live_server, world, day)
+    show_day(page, day)
+    target = cell(page, "GARDERIE MATIN", day)
+    # Scroll so that the cell sits just above the bottom of the screen.
+    page.evaluate(
+        "b => window.scrollBy(0, b.getBoundingClientRect().bottom - (innerHeight - 20))", target.element_handle()
+    )
+    before = page.evaluate("() => [window.scrollY, innerHeight]")
+    box = target.bounding_box()
+    target.tap()
+    menu = page.locator("#cell-menu")
+    expect(menu).to_be_visible()
+    assert page.evaluate("window.scrollY") == before[0]
+    assert target.bounding_box() == box
+    shown = menu.bounding_box()
+    assert shown["y"] >= 0 and shown["y"] + shown["height"] <= before[1], shown
+    page.screenshot(path=str(SHOTS / "phone-menu-low-360.png"))
+
+
 def test_the_week_buttons_go_through_the_month(phone, live_server, world, planning):
     page = phone(360)
     open_planning(page, live_server, world, MARCH)
