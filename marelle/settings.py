@@ -127,6 +127,13 @@ DATABASES = {
         conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+    # Parameters bound by the server, so that psycopg prepares a query it has run 5 times on a
+    # connection: PostgreSQL then skips planning it (1.3 ms for the planning page's enfant and
+    # inscriptions joins, against 0.2 ms of execution). Kept connections (CONN_MAX_AGE) keep
+    # their prepared statements. DB_PREPARED_STATEMENTS=0 behind a pooler that cannot hold
+    # them (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run while a writer commits; IMMEDIATE takes the write lock at
     # BEGIN so that two concurrent bookings queue instead of failing half-way.
