@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from marelle.core.forms import BoundedDateField, bound_dates
+from marelle.core.forms import BoundedDateField, QuickSelect, bound_dates
 from marelle.core.text import cap_field
 from marelle.families import services as family_services
 from marelle.families.models import Enfant, Famille, Responsable
@@ -25,14 +25,20 @@ WEEKDAY_CHOICES = [(str(i), str(label).capitalize()) for i, label in enumerate(W
 
 
 class DemandeFilterForm(forms.Form):
-    commune = forms.ModelChoiceField(queryset=Commune.objects.none(), required=False, label=_("Commune"))
-    etablissement = forms.ModelChoiceField(
-        queryset=Etablissement.objects.none(), required=False, label=_("Établissement")
+    commune = forms.ModelChoiceField(
+        queryset=Commune.objects.none(), required=False, label=_("Commune"), widget=QuickSelect
     )
-    service = forms.ModelChoiceField(queryset=Service.objects.none(), required=False, label=_("Service"))
+    etablissement = forms.ModelChoiceField(
+        queryset=Etablissement.objects.none(), required=False, label=_("Établissement"), widget=QuickSelect
+    )
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), required=False, label=_("Service"), widget=QuickSelect
+    )
     du = BoundedDateField(required=False, label=_("Du"), widget=DATE_WIDGET)
     au = BoundedDateField(required=False, label=_("Au"), widget=DATE_WIDGET)
-    kind = forms.ChoiceField(choices=[("", _("Tous"))] + list(Demande.Kind.choices), required=False, label=_("Type"))
+    kind = forms.ChoiceField(
+        choices=[("", _("Tous"))] + list(Demande.Kind.choices), required=False, label=_("Type"), widget=QuickSelect
+    )
 
     def __init__(self, *args, commune_ids, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from marelle.backoffice.access import agent_view
 from marelle.backoffice.forms import DecisionForm, DemandeFilterForm
+from marelle.backoffice.queue_rows import queue_rows
 from marelle.backoffice.scoping import agent_commune_ids, get_scoped_or_404, scoped
 from marelle.backoffice.views.common import now, safe_next
 from marelle.planning.models import Demande
@@ -65,6 +66,7 @@ def queue(request):
         {
             "filter_form": form,
             "page": page,
+            "rows": queue_rows(page.object_list),
             "decision_form": DecisionForm(initial={"filters": query, "seen": now().isoformat()}),
             "current": request.get_full_path(),
             "query": query,
