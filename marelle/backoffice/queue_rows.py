@@ -5,13 +5,14 @@ a page). Same markup as the template had; every value is escaped here."""
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils import dateformat, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from marelle.planning.models import Demande
 
 
 def queue_rows(demandes) -> list[SafeString]:
@@ -38,12 +39,12 @@ def _row(demande, labels: dict[str, str]) -> SafeString:
     if demande.comment:
         what += f'<br><span class="bo-muted">« {escape(Truncator(demande.comment).chars(80))} »</span>'
     lines = "".join(_line(line, labels) for line in demande.lines.all())
-    absence = demande.kind == "absence"
+    absence = demande.kind == Demande.Kind.ABSENCE
     school = enfant.etablissement.name if enfant.etablissement_id else ""
     return mark_safe(  # noqa: S308 - every value is escaped above or here
         f'<tr id="demande-{pk}">'
         f'<td><input type="checkbox" name="ids" value="{pk}" id="sel-{pk}" aria-label="{escape(select)}"></td>'
-        f"<td>{date_format(timezone.localtime(demande.created_at), 'd/m/Y H:i')}</td>"
+        f"<td>{dateformat.format(timezone.localtime(demande.created_at), 'd/m/Y H:i')}</td>"
         f'<th scope="row"><a href="{detail}">{escape(enfant.prenom)} {escape(enfant.nom)}</a><br>'
         f'<span class="bo-muted">{escape(school)} · n° {escape(demande.famille.numero)}</span></th>'
         f"<td>{what}</td>"
@@ -57,7 +58,7 @@ def _row(demande, labels: dict[str, str]) -> SafeString:
 
 
 def _line(line, labels: dict[str, str]) -> str:
-    html = f'<li><span class="bo-day">{date_format(line.date, "D d/m/Y")}</span> — {escape(line.service.name)}'
+    html = f'<li><span class="bo-day">{dateformat.format(line.date, "D d/m/Y")}</span> — {escape(line.service.name)}'
     if line.style:
         html += (
             f' <span class="bo-state {escape(line.style.css)}"><span aria-hidden="true">'

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -65,7 +66,14 @@ def day_format(value, fmt: str = "l j F Y") -> str:
     ("mardi 1er décembre 2026"; English stays "Tuesday 1 December 2026")."""
     if not value:
         return ""
+    return _day_format(value, str(fmt), get_language() or "")
+
+
+@lru_cache(maxsize=8192)
+def _day_format(value, fmt: str, language: str) -> str:
+    # Django's localised formatting costs about 30 µs; a planning page asks for the same 31
+    # days on every request. `language` is the active one, part of the key.
     text = date_format(value, fmt)
-    if get_language().startswith("fr"):
+    if language.startswith("fr"):
         text = _FIRST_OF_MONTH.sub("1er ", text)
     return text

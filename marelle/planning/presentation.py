@@ -137,8 +137,12 @@ class CellLook(NamedTuple):
     hint: str
 
     @property
-    def title(self) -> str:
-        return f"{self.label} — {self.hint}" if self.hint else self.label
+    def spoken(self) -> str:
+        """What the cell's name says after its day: the state, with the letters the cell shows
+        ("Absent excusé (AE)", so that a voice-control user can say what they see: WCAG 2.5.3,
+        label in name; a lone symbol such as ✓ is not read), then the hint."""
+        label = f"{self.label} ({self.symbol})" if any(c.isalpha() for c in self.symbol) else self.label
+        return f"{label} — {self.hint}" if self.hint else label
 
 
 def hint_text(cell: GridCell, language: str) -> str:

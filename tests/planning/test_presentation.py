@@ -49,13 +49,13 @@ def test_the_legends_show_every_state_but_free():
 def test_a_cell_reads_its_state_and_until_when_it_can_change():
     look = cell(CellState.BOOKED, ["absence"], cutoff=CUTOFF)
     assert cell_look(look) == ("st-booked", "✓", "Réservé", "absence sans frais jusqu'au samedi 12 décembre à 23:59")
-    assert cell_look(look).title == "Réservé — absence sans frais jusqu'au samedi 12 décembre à 23:59"
+    assert cell_look(look).spoken == "Réservé — absence sans frais jusqu'au samedi 12 décembre à 23:59"
     assert cell_look(cell(FREE, ["book"], cutoff=CUTOFF)).hint == "réservable jusqu'au samedi 12 décembre à 23:59"
     late = cell_look(cell(CellState.BOOKED, ["absence"], cutoff=CUTOFF, late=True))
     assert late.hint == "délai d'absence dépassé : une absence sera examinée par la mairie"
     assert cell_look(cell(CellState.PENDING, ["cancel"])).hint == "demande annulable tant qu'elle n'est pas traitée"
     assert cell_look(cell(CellState.PRESENT)) == ("st-present", "●", "Présent", "")
-    assert cell_look(cell(CellState.PRESENT)).title == "Présent"
+    assert cell_look(cell(CellState.PRESENT)).spoken == "Présent"
 
 
 def test_days_without_a_service_read_as_such():

@@ -49,17 +49,9 @@ def cell_html(
         f'<td class="{escape(" ".join(classes))}" data-key="{key}" data-date="{cell.date.isoformat()}">'
         f'<button type="submit" form="cell-form" name="cellule" value="{key}" class="cell__btn" '
         f'data-actions="{escape(" ".join(cell.actions))}" '
-        f'aria-label="{escape(service_name)}, {escape(day.long_label)} : {escape(_spoken(look))}">'
+        f'aria-label="{escape(service_name)}, {escape(day.long_label)} : {escape(look.spoken)}">'
         f'<span aria-hidden="true">{escape(look.symbol)}</span></button>{pick}</td>'
     )
-
-
-def _spoken(look) -> str:
-    """The cell's state as its name says it. Letters shown in the cell ("AE", "LA", "F") are
-    in the name too, after the state they abbreviate, so that a voice-control user can say
-    what they see (WCAG 2.5.3, label in name); a lone symbol (✓, ◷) is not read out."""
-    label = f"{look.label} ({look.symbol})" if any(c.isalpha() for c in look.symbol) else look.label
-    return f"{label} — {look.hint}" if look.hint else label
 
 
 def row_html(cells: list[tuple[GridDay, GridCell]], service_name: str, *, with_pick: bool = False) -> SafeString:
