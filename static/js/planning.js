@@ -235,24 +235,30 @@
         note.className = "cell-menu__price";
         note.textContent = (labels.price_one || "{text}").replace("{text}", text);
         item.appendChild(note);
+        if (menu.dataset.above) placeMenu(btn, x, y, true); // taller now: keep it clear of the cell
       });
     }
     menu.hidden = false;
+    var top = placeMenu(btn, x, y);
+    btn.setAttribute("aria-expanded", "true");
+    menuItems()[0].focus({ preventScroll: top >= 0 && top + menu.offsetHeight <= document.documentElement.clientHeight });
+  }
+
+  // Below the cell, or above it when the screen has no room below: opening the menu never
+  // scrolls the page, so the grid stays where the thumb left it. Returns the menu's top in
+  // the viewport.
+  function placeMenu(btn, x, y, keepAbove) {
     var rect = btn.getBoundingClientRect();
     var left = (x != null ? x : rect.left) + window.scrollX;
-    var width = menu.offsetWidth;
-    var maxLeft = window.scrollX + document.documentElement.clientWidth - width - 8;
-    // Below the cell, or above it when the screen has no room below: opening the menu never
-    // scrolls the page, so the grid stays where the thumb left it.
+    var maxLeft = window.scrollX + document.documentElement.clientWidth - menu.offsetWidth - 8;
     var height = menu.offsetHeight + 48; // room for the price line that arrives a moment later
-    var viewHeight = document.documentElement.clientHeight;
     var below = y != null ? y : rect.bottom;
-    var above = (y != null ? y : rect.top) - menu.offsetHeight;
-    var top = below + height > viewHeight - 8 && above >= 8 ? above : below;
+    var above = rect.top - menu.offsetHeight; // above the cell itself, not the pointer: the cell stays visible
+    var top = keepAbove || (below + height > document.documentElement.clientHeight - 8 && above >= 8) ? above : below;
+    menu.dataset.above = top === above ? "1" : "";
     menu.style.left = Math.max(window.scrollX + 8, Math.min(left, maxLeft)) + "px";
     menu.style.top = top + window.scrollY + "px";
-    btn.setAttribute("aria-expanded", "true");
-    menuItems()[0].focus({ preventScroll: top >= 0 && top + menu.offsetHeight <= viewHeight });
+    return top;
   }
 
   function closeMenu(restoreFocus) {

@@ -5,6 +5,7 @@ its PDF and pays it at the stand-in bank. axe on each page; screenshots at 1280 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -163,3 +164,41 @@ def test_parent_opens_the_pdf_from_the_releve_and_agent_downloads_the_pain008(
     xml = etree.parse(download.value.path())
     assert etree.XMLSchema(etree.parse(str(schema_path("pain.008.001.02")))).validate(xml)
     assert facture.number in etree.tostring(xml).decode()
+
+
+def test_on_a_phone_the_priced_menu_above_a_low_cell_stays_clear_of_it(
+    browser, live_server, world, cantine, cantine_tarif
+):
+    """A cell near the bottom of a phone's screen: the menu opens above it, and when its price
+    arrives the taller menu still ends above the cell; the price reads white on the highlighted
+    item (it was grey on the accent colour)."""
+    from django.utils.formats import date_format
+
+    from tests.portal_planning.test_browser import next_monday, show_day
+
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="fr-FR", has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    try:
+        monday = next_monday()
+        login(page, live_server, world.alice.user)
+        page.goto(f"{live_server.url}/portail/enfants/{world.enfant.pk}/planning/?mois={monday:%Y-%m}")
+        page.wait_for_selector("#planning.js")
+        show_day(page, monday)
+        target = page.locator(f'.cell__btn[aria-label^="RESTAURATION, {date_format(monday, "l j F Y")} :"]')
+        page.evaluate(
+            "b => window.scrollBy(0, b.getBoundingClientRect().bottom - (innerHeight - 20))", target.element_handle()
+        )
+        target.tap()
+        item = page.get_by_role("menuitem", name=re.compile(r"Prix : RESTAURATION : 1 jour × "))
+        item.wait_for()
+        menu, cell_box = page.locator("#cell-menu").bounding_box(), target.bounding_box()
+        assert menu["y"] + menu["height"] <= cell_box["y"] + 1, (menu, cell_box)
+        colours = item.evaluate(
+            "i => [getComputedStyle(i).color, getComputedStyle(i.querySelector('.cell-menu__price')).color]"
+        )
+        assert colours[0] == colours[1], colours
+        shot(page, "phone-priced-menu-360")
+    finally:
+        context.close()
